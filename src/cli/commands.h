@@ -1,0 +1,16 @@
+// The kiln commands. Each takes the arguments after its name and returns
+// the process exit code (Packer's: 0 ok, 1 error).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kiln::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_version(const Args& args);
+int cmd_hcldec(const Args& args);  // hcldec.cc
+int cmd_fmt(const Args& args);     // fmt.cc
+
+}  // namespace kiln::cli
