@@ -57,11 +57,20 @@ class Number {
   // number at 512 bits, without exponent. This is how cty prints numbers in
   // JSON and as strings ("1/3" has 155 digits).
   std::string str() const;
+  // The big.Float precision in bits (64 for Number(int64), 53 for doubles,
+  // 512 for parsed numbers; arithmetic keeps the larger one).
+  uint32_t precision() const { return prec_; }
+  bool is_nan() const;  // only after 0/0 or inf-inf, which cty rejects
 
  private:
   struct Impl;
-  void* raw_;  // mpfr_t storage, owned
   friend struct NumberAccess;
+  // Small integers (exact, never -0) live in small_ without MPFR; everything
+  // else in an owned mpfr number (big_, an __mpfr_struct*). prec_ is the
+  // big.Float precision the value carries (64 for ints, 512 for parsed).
+  int64_t small_ = 0;
+  uint32_t prec_ = 64;
+  void* big_ = nullptr;
 };
 
 }  // namespace kiln::hcl

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hcl/number.h"
@@ -66,6 +67,7 @@ class Type {
 
  private:
   struct Impl;
+  friend struct TypeAccess;
   std::shared_ptr<const Impl> impl_;
   explicit Type(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 };
@@ -135,6 +137,7 @@ class Value {
  private:
   enum class State : uint8_t { Known, Null, Unknown };
   struct Payload;
+  friend struct ValueAccess;
   Type type_;
   State state_ = State::Null;
   uint8_t marks_ = kMarkNone;
@@ -152,15 +155,30 @@ std::optional<Value> convert(const Value& val, const Type& want, std::string* er
 
 // cty's convert.Unify: the single type all of types can convert to, if any.
 std::optional<Type> unify(const std::vector<Type>& types);
+// cty's convert.UnifyUnsafe (allows unsafe conversions such as string to
+// number; HCL's conditional and collection expressions use this one).
+std::optional<Type> unify_unsafe(const std::vector<Type>& types);
 
 // The JSON encoding of a value that hcldec prints (ctyjson.Marshal with the
 // value's own type), written as Go's encoding/json writes it: compact, with
 // <, > and & escaped, numbers as Number::str().
+// Returns an empty string when the value cannot be encoded (use the
+// overload below to get cty's error message).
 std::string value_to_json(const Value& val);
+// As above; on failure returns nullopt and sets *error to cty's message:
+// "value is not known", "value has marks, so it cannot be serialized as
+// JSON" or "cannot serialize infinity as JSON".
+std::optional<std::string> value_to_json(const Value& val, std::string* error);
+// ctyjson.Marshal(val, cty.DynamicPseudoType), as hcldec --with-type prints:
+// {"value":...,"type":...} (a value of dynamic type is written bare).
+std::optional<std::string> value_to_json_typed(const Value& val, std::string* error);
 
 // ctyjson.Unmarshal of simple JSON into a value of the given type (used for
 // hcldec --vars and for JSON-typed inputs). With Type::dynamic() the value's
 // type is inferred as cty's ImpliedType does (objects, tuples, numbers...).
 std::optional<Value> value_from_json(std::string_view json, const Type& type, std::string* error);
+// ctyjson type descriptor ("string", ["list","number"], ...) to a type: the
+// inverse of Type::json().
+std::optional<Type> type_from_json(std::string_view json, std::string* error);
 
 }  // namespace kiln::hcl
