@@ -7,7 +7,7 @@ ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fuzz \
+.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-fuzz \
         test-full demo bench format clean
 
 all: build
@@ -33,6 +33,7 @@ test: deps
 	@scripts/phase.sh unit-tests $(MAKE) --no-print-directory test-unit
 	@scripts/phase.sh hcl-specsuite $(MAKE) --no-print-directory test-specsuite
 	@scripts/phase.sh hcl-corpus $(MAKE) --no-print-directory test-corpus
+	@scripts/phase.sh hcl-fmt $(MAKE) --no-print-directory test-fmt
 	@scripts/phase.sh asan-unit-tests $(MAKE) --no-print-directory test-asan
 	@scripts/phase.sh fuzz $(MAKE) --no-print-directory test-fuzz
 
@@ -47,6 +48,9 @@ test-specsuite: build
 
 test-corpus: build
 	@tests/hcl/corpus.sh $(BUILD)/kiln
+
+test-fmt: build
+	@tests/hcl/fmt.sh $(BUILD)/kiln
 
 test-fuzz: fuzz
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -13,7 +13,7 @@ if [ ! -d "$SRC" ]; then
   exit 1
 fi
 export GOPATH="$OUT/gopath:/usr/share/gocode" GO111MODULE=off GOCACHE="$OUT/cache" GOFLAGS= GOPROXY=off
-for tool in hcldec hclspecsuite; do
+for tool in hcldec hclspecsuite hclfmt; do
   if [ ! -x "$OUT/$tool" ] || [ "$SRC/cmd/$tool/main.go" -nt "$OUT/$tool" ]; then
     go build -o "$OUT/$tool" "github.com/hashicorp/hcl/v2/cmd/$tool"
   fi

@@ -1,0 +1,8 @@
+source "hcloud" "x" {
+image = "debian-12"
+  nested {
+        deep {
+  v = true
+        }
+    }
+}

@@ -1,0 +1,12 @@
+build {
+provisioner "shell" {
+inline = [<<EOF
+echo hi
+EOF
+,
+"second"]
+content = <<-EOT
+  line
+  EOT
+}
+}

@@ -1,0 +1,7 @@
+a = "hello ${var.name}!"
+b = "${  var.x  }"
+c = "%{ if var.x }yes%{ else }no%{ endif }"
+d = "%{for x in var.list}${x},%{endfor}"
+e = "${~ var.x ~}"
+f = "a\nb\t\"q\""
+g = "${ {a=1} }"

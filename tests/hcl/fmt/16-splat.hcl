@@ -1,0 +1,3 @@
+a = var.list[*]
+b = var.list.*.attr
+c = var.list[*].a.b[0]

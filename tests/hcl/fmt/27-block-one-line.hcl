@@ -1,0 +1,4 @@
+block { a = 1 }
+empty {}
+labels "a" "b" {}
+spaced    "a"   {   }

@@ -1,0 +1,5 @@
+a = 1
+# interrupt
+bbb = 2
+// again
+cc = 3

@@ -1,0 +1,2 @@
+a = max(var.list...)
+b = {for k, v in var.m: v => k...}

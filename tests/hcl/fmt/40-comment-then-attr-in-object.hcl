@@ -1,0 +1,7 @@
+obj = {
+# leading
+a = 1 # trailing a
+bb = 2
+// between
+cccc = 3
+}

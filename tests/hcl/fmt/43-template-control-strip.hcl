@@ -1,0 +1,5 @@
+a = <<EOT
+%{~ for x in var.list ~}
+item ${x}
+%{~ endfor ~}
+EOT

@@ -1,0 +1,8 @@
+a = <<EOT
+text
+EOT
+bb = 2
+ccc = <<-EOT
+   x
+   EOT
+d = 4

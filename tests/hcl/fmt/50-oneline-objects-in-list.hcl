@@ -1,0 +1,4 @@
+servers = [
+{name="a", type="cx22"},
+{ name = "bb",type = "cx32" },
+]

@@ -1,0 +1,2 @@
+a = "  leading and trailing  "
+b = "tabs	in"
