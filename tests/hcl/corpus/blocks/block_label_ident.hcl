@@ -1,0 +1,3 @@
+svc web a {
+  port = 1
+}

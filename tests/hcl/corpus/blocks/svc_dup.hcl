@@ -1,0 +1,9 @@
+svc "web" "a" {
+  port = 1
+}
+svc "web" "a" {
+  port = 2
+}
+svc "web" {
+  port = 3
+}

@@ -1,0 +1,5 @@
+# hash
+// slash
+/* block
+   comment */ a = /* inline */ 1 # trailing
+/* /* not nested */

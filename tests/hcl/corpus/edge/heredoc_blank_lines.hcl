@@ -1,0 +1,6 @@
+a = <<-EOT
+    first
+
+    after blank
+      
+    EOT

@@ -1,0 +1,6 @@
+a = {
+  k = <<EOT
+value
+EOT
+  j = 2
+}

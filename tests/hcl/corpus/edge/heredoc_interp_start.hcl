@@ -1,0 +1,4 @@
+a = <<-EOT
+  ${"x"} start
+    ${"y"}
+  EOT

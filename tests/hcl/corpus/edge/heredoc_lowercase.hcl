@@ -1,0 +1,3 @@
+a = <<eot
+lower
+eot

@@ -1,0 +1,3 @@
+a = 1 + true
+b = {}.missing
+c = undefined_var

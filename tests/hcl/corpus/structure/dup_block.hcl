@@ -1,0 +1,6 @@
+settings {
+  x = 1
+}
+settings {
+  x = 2
+}

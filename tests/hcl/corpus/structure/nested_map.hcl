@@ -1,0 +1,10 @@
+svc "a" {
+  port {
+    n = 1
+  }
+  port {
+    n = 2
+  }
+}
+svc "b" {
+}

@@ -1,0 +1,3 @@
+settings { x = 1 }
+item { v = true }
+item {}

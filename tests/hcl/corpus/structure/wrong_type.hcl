@@ -1,0 +1,5 @@
+name  = ["not", "a", "string"]
+count = "three"
+settings {
+  y = [[1]]
+}

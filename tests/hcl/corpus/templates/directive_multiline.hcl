@@ -1,0 +1,5 @@
+a = <<EOT
+%{ if length == 0 }
+zero
+%{ endif }
+EOT

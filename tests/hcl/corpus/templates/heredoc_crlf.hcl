@@ -1,0 +1,4 @@
+a = <<EOT
+line one
+line two
+EOT

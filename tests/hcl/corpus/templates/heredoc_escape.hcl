@@ -1,0 +1,3 @@
+a = <<EOT
+no \n escapes $${here} %%{here} ${"but ${"nested"}"}
+EOT

@@ -1,0 +1,5 @@
+a = <<-EOT
+    indented
+      more
+    back
+    EOT

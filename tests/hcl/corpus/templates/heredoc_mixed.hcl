@@ -1,0 +1,5 @@
+a = <<-EOT
+      six
+  two
+    four
+  EOT

@@ -1,0 +1,6 @@
+a = <<-EOT
+  %{ if true ~}
+    kept
+  %{~ endif }
+  tail
+  EOT

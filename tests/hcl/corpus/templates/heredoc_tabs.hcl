@@ -1,0 +1,4 @@
+a = <<-EOT
+	tab indented
+	  more
+	EOT

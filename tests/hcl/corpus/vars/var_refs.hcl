@@ -1,0 +1,1 @@
+a = [foo.bar, baz[0], qux["k"].z, 1]

@@ -1,0 +1,7 @@
+item {
+  v = first.v
+}
+other = nope
+item {
+  v = second["k"].v + third[0]
+}

@@ -1,0 +1,2 @@
+a = items[*].name
+b = m.k[0]["s"].t

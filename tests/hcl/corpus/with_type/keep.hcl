@@ -1,0 +1,1 @@
+a = {a = null, b = [null, {c = null}], d = {}}
