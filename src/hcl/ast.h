@@ -39,6 +39,7 @@ class ParenthesesExpr : public Node {
   NodePtr expr;
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
   std::vector<const Node*> children() const override { return {expr.get()}; }
+  Range start_range() const override { return expr ? expr->start_range() : src_range; }
 };
 
 class ScopeTraversalExpr : public Node {
@@ -50,6 +51,7 @@ class ScopeTraversalExpr : public Node {
 
 class RelativeTraversalExpr : public Node {
  public:
+  ~RelativeTraversalExpr() override;  // frees long left-deep chains without deep recursion
   NodePtr source;
   Traversal traversal;  // relative steps only
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
@@ -74,10 +76,14 @@ class ConditionalExpr : public Node {
   std::vector<const Node*> children() const override {
     return {condition.get(), true_result.get(), false_result.get()};
   }
+  Range start_range() const override {
+    return condition ? condition->start_range() : src_range;
+  }
 };
 
 class IndexExpr : public Node {
  public:
+  ~IndexExpr() override;  // frees long left-deep chains without deep recursion
   NodePtr collection, key;
   Range open_range, bracket_range;
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
@@ -102,6 +108,7 @@ class ObjectConsKeyExpr : public Node {
   bool force_non_literal = false;
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
   std::vector<const Node*> children() const override { return {wrapped.get()}; }
+  Range start_range() const override { return wrapped ? wrapped->start_range() : src_range; }
 };
 
 class ObjectConsExpr : public Node {
@@ -134,6 +141,17 @@ class ForExpr : public Node {
   Range start_range() const override { return open_range; }
 };
 
+// Where an expression could not be parsed (hclsyntax.ExprSyntaxError, HCL
+// 2.22+: after "x." with no name, and for bad namespaced function names).
+// Evaluates to an unknown value and repeats the parse diagnostics
+// (implemented in parser.cc).
+class ExprSyntaxError : public Node {
+ public:
+  Diagnostics parse_diags;
+  Value value(const EvalContext* ctx, Diagnostics& diags) const override;
+  std::vector<Traversal> variables() const override { return {}; }
+};
+
 // The placeholder for the current element inside a splat's `each` part.
 class AnonSymbolExpr : public Node {
  public:
@@ -143,12 +161,14 @@ class AnonSymbolExpr : public Node {
 
 class SplatExpr : public Node {
  public:
+  ~SplatExpr() override;  // frees long left-deep chains without deep recursion
   NodePtr source;
   NodePtr each;  // in terms of `item`
   std::shared_ptr<const AnonSymbolExpr> item;
   Range marker_range;
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
   std::vector<const Node*> children() const override { return {source.get(), each.get()}; }
+  Range start_range() const override { return marker_range; }
 };
 
 enum class Op {
@@ -158,11 +178,13 @@ enum class Op {
 
 class BinaryOpExpr : public Node {
  public:
+  ~BinaryOpExpr() override;  // frees long left-deep chains without deep recursion
   NodePtr lhs;
   Op op;
   NodePtr rhs;
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
   std::vector<const Node*> children() const override { return {lhs.get(), rhs.get()}; }
+  Range start_range() const override { return lhs ? lhs->start_range() : src_range; }
 };
 
 class UnaryOpExpr : public Node {
@@ -172,6 +194,7 @@ class UnaryOpExpr : public Node {
   Range symbol_range;
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
   std::vector<const Node*> children() const override { return {operand.get()}; }
+  Range start_range() const override { return symbol_range; }
 };
 
 // A template: the parts are concatenated as strings. The parser lowers
@@ -184,6 +207,9 @@ class TemplateExpr : public Node {
   std::vector<const Node*> children() const override;
   // True if the template is a single literal string.
   bool is_string_literal() const;
+  Range start_range() const override {
+    return parts.empty() || !parts[0] ? src_range : parts[0]->start_range();
+  }
 };
 
 class TemplateJoinExpr : public Node {
@@ -191,6 +217,7 @@ class TemplateJoinExpr : public Node {
   NodePtr tuple;
   Value value(const EvalContext* ctx, Diagnostics& diags) const override;
   std::vector<const Node*> children() const override { return {tuple.get()}; }
+  Range start_range() const override { return tuple ? tuple->start_range() : src_range; }
 };
 
 // "${x}" alone: yields x's value unconverted.
@@ -236,6 +263,10 @@ class NativeBody : public hcl::Body,
                               Diagnostics& diags) const override;
   Attributes just_attributes(Diagnostics& diags) const override;
   Range missing_item_range() const override;
+
+ private:
+  BodyContent match_schema(const BodySchema& schema, std::set<std::string>& hidden_a,
+                           std::set<std::string>& hidden_b, Diagnostics& diags) const;
 };
 
 // --- entry points (parser.cc) ------------------------------------------------

@@ -8,9 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "hcl/diagnostic.h"
+#include "hcl/source.h"
 #include "hcl/value.h"
 
 namespace kiln::hcl {
+
+class Expression;
+struct EvalContext;
 
 struct FunctionParam {
   std::string name;
@@ -42,12 +47,26 @@ struct Function {
   // When true, the function's result is not unknown just because an
   // argument is (functions that inspect their argument, like `can`).
   bool refine_unknown = false;
+  // Set for functions that take their arguments as expressions rather than
+  // values (HCL's customdecode: can, try, convert). A native-syntax call
+  // then hands the unevaluated arguments to this instead of evaluating them
+  // and calling impl; it reports its own diagnostics. call_range is the
+  // whole call, name_range the function's name.
+  std::function<Value(const std::vector<const Expression*>& args, const EvalContext* ctx,
+                      const Range& call_range, const Range& name_range, Diagnostics& diags)>
+      expr_call;
 };
 
 // cty's Function.Call: checks the arity, converts, handles unknown/null/
 // marks, calls type then impl. Arity errors have arg_index -1 and cty's
-// message ("missing argument", "too many arguments").
-std::optional<Value> call_function(const Function& fn, std::vector<Value> args,
-                                   FunctionError* err);
+// message ("wrong number of arguments (2 required; 1 given)", "... (at
+// least 1 required; 0 given)"); a conversion error has the argument's index
+// and convert's message; a null argument "argument must not be null".
+std::optional<Value> call_function(const Function& fn, std::vector<Value> args, FunctionError* err);
+// The same without converting the arguments first: for callers that have
+// already converted each argument to its parameter's type (as hclsyntax
+// does, to report conversion errors itself).
+std::optional<Value> call_function_converted(const Function& fn, std::vector<Value> args,
+                                             FunctionError* err);
 
 }  // namespace kiln::hcl
