@@ -11,12 +11,18 @@ trap 'rm -rf "$work"' EXIT
 cp "$here"/corpus/* "$work"/ 2>/dev/null || true
 # Seed also with the conformance inputs and the spec suite, when present.
 cp "$here"/../tests/hcl/corpus/*/*.hcl "$work"/ 2>/dev/null || true
+status=0
 "$build/hcl_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-  -print_final_stats=1 -artifact_prefix="$work/" "$work" 2>&1 | tail -n 25
-status=${PIPESTATUS[0]}
+  -print_final_stats=1 -artifact_prefix="$work/" "$work" > "$work/log" 2>&1 || status=$?
+tail -n 25 "$work/log"
 if [ "$status" -ne 0 ]; then
   echo "fuzz: hcl_fuzz found a problem (exit $status); reproducer:" >&2
-  ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null >&2 || true
+  for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+    [ -e "$f" ] || continue
+    echo "--- $f (base64)" >&2
+    base64 "$f" | head -c 4000 >&2
+    echo >&2
+  done
   exit 1
 fi
 echo "fuzz: no crash in ${seconds}s"

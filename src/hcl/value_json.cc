@@ -151,12 +151,19 @@ namespace {
 
 // A parsed JSON document; numbers keep their text, objects their key order
 // (duplicates included, the last one wins as in Go).
+struct JMember;
 struct JNode {
   enum class Kind { Null, Bool, Number, String, Array, Object } kind = Kind::Null;
   bool b = false;
   std::string text;  // number literal or string value
   std::vector<JNode> items;
-  std::vector<std::pair<std::string, JNode>> members;
+  // A named struct rather than std::pair: pair<string, JNode> needs JNode
+  // complete, which clang's libstdc++ checks (the fuzz build uses clang).
+  std::vector<JMember> members;
+};
+struct JMember {
+  std::string key;
+  JNode value;
 };
 
 class JsonReader {
@@ -289,8 +296,8 @@ class JsonReader {
           skip_ws();
           if (pos_ >= s_.size() || s_[pos_] != ':') return unexpected(err, "after object key");
           ++pos_;
-          out.members.emplace_back(std::move(key), JNode{});
-          if (!parse_value(out.members.back().second, err, depth + 1)) return false;
+          out.members.push_back(JMember{std::move(key), JNode{}});
+          if (!parse_value(out.members.back().value, err, depth + 1)) return false;
           skip_ws();
           if (pos_ < s_.size() && s_[pos_] == ',') {
             ++pos_;
