@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "hcl/diagnostic_text.h"
 #include "hcl/format.h"
 #include "hcl/parse.h"
 
@@ -130,82 +131,11 @@ std::optional<std::string> parse_flags(const Args& args, Options& o) {
   return std::nullopt;
 }
 
-// mitchellh/go-wordwrap's WrapString, which hcl's diagnostic writer uses.
-std::string wrap_string(std::string_view s, size_t lim) {
-  std::string out;
-  out.reserve(s.size());
-  std::string word, space;
-  size_t current = 0, word_len = 0, space_len = 0;
-  auto flush_space = [&] {
-    out += space;
-    space.clear();
-    space_len = 0;
-  };
-  auto flush_word = [&] {
-    out += word;
-    word.clear();
-    word_len = 0;
-  };
-  size_t i = 0;
-  while (i < s.size()) {
-    // One UTF-8 character at a time (a rune in Go).
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (i + len > s.size()) len = s.size() - i;
-    std::string_view ch = s.substr(i, len);
-    i += len;
-    bool is_space = len == 1 && (c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r');
-    if (ch == "\xc2\x85" || ch == "\xe2\x80\xa8" || ch == "\xe2\x80\xa9") is_space = true;
-    if (c == '\n') {
-      if (word.empty()) {
-        if (current + space_len > lim) {
-          current = 0;
-        } else {
-          current += space_len;
-          out += space;
-        }
-        space.clear();
-        space_len = 0;
-      } else {
-        current += space_len + word_len;
-        flush_space();
-        flush_word();
-      }
-      out += '\n';
-      current = 0;
-    } else if (is_space) {
-      if (space.empty() || !word.empty()) {
-        current += space_len + word_len;
-        flush_space();
-        flush_word();
-      }
-      space += ch;
-      ++space_len;
-    } else {
-      word += ch;
-      ++word_len;
-      if (current + word_len + space_len > lim && word_len < lim) {
-        out += '\n';
-        current = 0;
-        space.clear();
-        space_len = 0;
-      }
-    }
-  }
-  if (word.empty()) {
-    if (current + space_len <= lim) out += space;
-  } else {
-    out += space;
-    out += word;
-  }
-  return out;
-}
-
 void report(const std::vector<Problem>& problems) {
   std::string text;
   for (const Problem& p : problems) {
     text += "Error: " + p.summary + "\n\n";
-    if (!p.detail.empty()) text += wrap_string(p.detail, 80) + "\n\n";
+    if (!p.detail.empty()) text += hcl::wrap_string(p.detail, 80) + "\n\n";
   }
   if (!text.empty()) std::cerr << text << "\n" << std::flush;
 }

@@ -7,85 +7,14 @@
 
 #include "hcl/json_ast.h"
 #include "hcl/json_syntax.h"
+#include "hcl/quote.h"
 
 namespace kiln::hcl::json {
 
 // --- helpers ------------------------------------------------------------------
 
 std::string go_quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  auto n = static_cast<utf8proc_ssize_t>(s.size());
-  utf8proc_ssize_t i = 0;
-  char buf[16];
-  while (i < n) {
-    auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      switch (b) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\a':
-          out += "\\a";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\v':
-          out += "\\v";
-          break;
-        default:
-          if (b < 0x20 || b == 0x7F) {
-            std::snprintf(buf, sizeof buf, "\\x%02x", b);
-            out += buf;
-          } else {
-            out += static_cast<char>(b);
-          }
-      }
-      ++i;
-      continue;
-    }
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
-    if (len <= 0 || (cp >= 0xD800 && cp < 0xE000)) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", b);
-      out += buf;
-      ++i;
-      continue;
-    }
-    // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols.
-    utf8proc_category_t cat = utf8proc_category(cp);
-    bool print = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_SO;
-    if (print) {
-      out.append(s.data() + i, static_cast<size_t>(len));
-    } else if (cp < 0x10000) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
-      out += buf;
-    } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(cp));
-      out += buf;
-    }
-    i += len;
-  }
-  out += '"';
-  return out;
+  return go_quote_string(s);
 }
 
 namespace {

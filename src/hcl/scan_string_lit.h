@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hcl/diagnostic.h"
+#include "hcl/quote.h"
 #include "hcl/token.h"
 
 namespace kiln::hcl {
@@ -28,8 +29,6 @@ bool decode_string_lit(std::string_view bytes, const Range& range, bool quoted, 
 // The same for a QuotedLit or StringLit token (ParseStringLiteralToken).
 std::string decode_string_lit(const Token& tok, Diagnostics& diags);
 
-// s in Go's %q quoting (strconv.Quote): "\"", "\\", \n \t ..., \x.. for
-// bad UTF-8 bytes, \u.... for unprintable characters.
-std::string go_quote_string(std::string_view s);
+// go_quote_string (Go's %q) lives in hcl/quote.h.
 
 }  // namespace kiln::hcl

@@ -1,5 +1,6 @@
 // Types and values with go-cty's semantics.
 #include "hcl/value.h"
+#include "hcl/quote.h"
 #include "hcl/value_internal.h"
 
 #include <utf8proc.h>
@@ -239,7 +240,7 @@ std::string friendly(const Type& t, bool constraint) {
   return "dynamic";
 }
 
-void json_string(std::string& out, const std::string& s);
+void json_string(std::string& out, std::string_view s);
 void go_quote(std::string& buf, const std::string& s);
 
 void type_json(std::string& out, const Type& t) {
@@ -303,7 +304,7 @@ void type_json(std::string& out, const Type& t) {
 
 // Go's encoding/json string escaping (HTML-safe), with invalid UTF-8
 // replaced by U+FFFD.
-void json_string(std::string& out, const std::string& s) {
+void json_string(std::string& out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
   out += '"';
   size_t i = 0;
@@ -370,8 +371,15 @@ std::string Type::json() const {
   return out;
 }
 
+std::string json_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  json_string(out, s);
+  return out;
+}
+
 namespace detail {
-void json_string(std::string& out, const std::string& s) {
+void json_string(std::string& out, std::string_view s) {
   ::kiln::hcl::json_string(out, s);
 }
 void go_quote(std::string& out, const std::string& s) {
@@ -494,82 +502,8 @@ Value Value::list_empty(Type element) {
 
 namespace {
 
-// Go's strconv.Quote, close enough for ordering purposes.
-// Go's strconv.Quote (%q): printable runes as they are, the usual
-// backslash escapes, \xNN for invalid bytes and small controls, \uNNNN or
-// \UNNNNNNNN for other non-printable runes.
 void go_quote(std::string& buf, const std::string& s) {
-  static const char hex[] = "0123456789abcdef";
-  auto hexn = [&](uint32_t v, int digits) {
-    for (int i = digits - 1; i >= 0; --i) buf += hex[(v >> (4 * i)) & 0xF];
-  };
-  buf += '"';
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      switch (c) {
-        case '"':
-        case '\\':
-          buf += '\\';
-          buf += static_cast<char>(c);
-          continue;
-        case '\a':
-          buf += "\\a";
-          continue;
-        case '\b':
-          buf += "\\b";
-          continue;
-        case '\f':
-          buf += "\\f";
-          continue;
-        case '\n':
-          buf += "\\n";
-          continue;
-        case '\r':
-          buf += "\\r";
-          continue;
-        case '\t':
-          buf += "\\t";
-          continue;
-        case '\v':
-          buf += "\\v";
-          continue;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            buf += "\\x";
-            hexn(c, 2);
-          } else {
-            buf += static_cast<char>(c);
-          }
-          continue;
-      }
-    }
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
-                                          static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-    if (n <= 0) {
-      buf += "\\x";
-      hexn(c, 2);
-      ++i;
-      continue;
-    }
-    // unicode.IsPrint: letters, marks, numbers, punctuation and symbols.
-    utf8proc_category_t cat = utf8proc_category(cp);
-    bool printable = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_SO;
-    if (printable) {
-      buf.append(s, i, static_cast<size_t>(n));
-    } else if (cp < 0x10000) {
-      buf += "\\u";
-      hexn(static_cast<uint32_t>(cp), 4);
-    } else {
-      buf += "\\U";
-      hexn(static_cast<uint32_t>(cp), 8);
-    }
-    i += static_cast<size_t>(n);
-  }
-  buf += '"';
+  buf += go_quote_string(s);
 }
 
 }  // namespace

@@ -29,8 +29,7 @@ class Type {
   static Type map(Type element);
   static Type set(Type element);
   // Optional attributes only matter in type constraints (optional(...)).
-  static Type object(std::map<std::string, Type> attributes,
-                     std::set<std::string> optional = {});
+  static Type object(std::map<std::string, Type> attributes, std::set<std::string> optional = {});
   static Type tuple(std::vector<Type> elements);
   static Type empty_object() { return object({}); }
   static Type empty_tuple() { return tuple({}); }
@@ -45,7 +44,7 @@ class Type {
   bool is_object() const { return kind() == Kind::Object; }
   bool is_tuple() const { return kind() == Kind::Tuple; }
 
-  const Type& element_type() const;  // list, map, set
+  const Type& element_type() const;                            // list, map, set
   const std::map<std::string, Type>& attribute_types() const;  // object
   const std::set<std::string>& optional_attributes() const;    // object
   const std::vector<Type>& tuple_element_types() const;        // tuple
@@ -172,6 +171,10 @@ std::optional<std::string> value_to_json(const Value& val, std::string* error);
 // ctyjson.Marshal(val, cty.DynamicPseudoType), as hcldec --with-type prints:
 // {"value":...,"type":...} (a value of dynamic type is written bare).
 std::optional<std::string> value_to_json_typed(const Value& val, std::string* error);
+
+// A string as Go's encoding/json writes it: HTML-safe (<, >, & escaped),
+// U+2028/U+2029 escaped, invalid UTF-8 as U+FFFD.
+std::string json_quote(std::string_view s);
 
 // ctyjson.Unmarshal of simple JSON into a value of the given type (used for
 // hcldec --vars and for JSON-typed inputs). With Type::dynamic() the value's

@@ -11,7 +11,7 @@
 namespace kiln::hcl::detail {
 
 // Go encoding/json string escaping (HTML-safe), appended to out.
-void json_string(std::string& out, const std::string& s);
+void json_string(std::string& out, std::string_view s);
 // Go's strconv.Quote (%q), appended to out.
 void go_quote(std::string& out, const std::string& s);
 

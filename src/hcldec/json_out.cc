@@ -1,5 +1,7 @@
 #include "hcldec/json_out.h"
 
+#include "hcl/value.h"
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <utility>
@@ -7,95 +9,8 @@
 
 namespace kiln::hcldec {
 
-namespace {
-
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if invalid.
-size_t utf8_len(std::string_view s, size_t i, uint32_t* cp) {
-  auto b = static_cast<unsigned char>(s[i]);
-  size_t n;
-  uint32_t c;
-  if (b < 0x80) {
-    *cp = b;
-    return 1;
-  } else if ((b & 0xE0) == 0xC0) {
-    n = 2;
-    c = b & 0x1F;
-  } else if ((b & 0xF0) == 0xE0) {
-    n = 3;
-    c = b & 0x0F;
-  } else if ((b & 0xF8) == 0xF0) {
-    n = 4;
-    c = b & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    auto cb = static_cast<unsigned char>(s[i + k]);
-    if ((cb & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (cb & 0x3F);
-  }
-  if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
-      (c >= 0xD800 && c <= 0xDFFF))
-    return 0;
-  *cp = c;
-  return n;
-}
-
-}  // namespace
-
 std::string go_json_quote(std::string_view s) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&') {
-        out += static_cast<char>(b);
-      } else {
-        switch (b) {
-          case '"':
-            out += "\\\"";
-            break;
-          case '\\':
-            out += "\\\\";
-            break;
-          case '\n':
-            out += "\\n";
-            break;
-          case '\r':
-            out += "\\r";
-            break;
-          case '\t':
-            out += "\\t";
-            break;
-          default:
-            out += "\\u00";
-            out += hex[b >> 4];
-            out += hex[b & 0xF];
-        }
-      }
-      ++i;
-      continue;
-    }
-    uint32_t cp = 0;
-    size_t n = utf8_len(s, i, &cp);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    if (cp == 0x2028 || cp == 0x2029) {
-      out += cp == 0x2028 ? "\\u2028" : "\\u2029";
-    } else {
-      out.append(s.substr(i, n));
-    }
-    i += n;
-  }
-  out += '"';
-  return out;
+  return hcl::json_quote(s);
 }
 
 std::string go_json_indent(std::string_view src, std::string_view indent, int base_depth) {
