@@ -1,0 +1,1 @@
+${upper(name)} ${length(items)}

@@ -1,0 +1,1 @@
+${templatefile("funcs.tpl", {name="a", items=[]})}
