@@ -1,0 +1,347 @@
+#include "hcloud/waiter.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "hcloud/actions.h"
+
+namespace hcloud {
+
+struct ActionWaiter::Tracked {
+  std::uint64_t key = 0;
+  Client* client = nullptr;
+  Action action;
+  TimePoint registered{};
+  TimePoint next_poll{};
+  Duration expected{0};
+  int missing = 0;
+  std::promise<Result<Action>> promise;
+  std::function<void(const Action&)> on_progress;
+  std::unique_ptr<std::stop_callback<std::function<void()>>> stop_cb;
+};
+
+namespace {
+
+Error action_failed(const Action& a) {
+  Error e;
+  e.kind = ErrorKind::kActionFailed;
+  e.code = a.error_code.value_or("action_failed");
+  e.message = a.error_message.value_or("action failed");
+  e.request = fmt::format("action {} ({})", a.id, a.command);
+  return e;
+}
+
+Error cancelled(const Action& a) {
+  Error e;
+  e.kind = ErrorKind::kCancelled;
+  e.code = "cancelled";
+  e.message = "waiting was cancelled";
+  e.request = fmt::format("action {} ({})", a.id, a.command);
+  return e;
+}
+
+}  // namespace
+
+Duration ActionWaiter::expected_duration(std::string_view command) {
+  using std::chrono::seconds;
+  struct Entry {
+    std::string_view command;
+    Duration expected;
+  };
+  static constexpr Entry kTable[] = {
+      {"create_server", seconds(15)},    {"start_server", seconds(10)},
+      {"stop_server", seconds(5)},       {"shutdown_server", seconds(5)},
+      {"reboot_server", seconds(10)},    {"reset_server", seconds(5)},
+      {"enable_rescue", seconds(3)},     {"disable_rescue", seconds(3)},
+      {"create_image", seconds(120)},    {"change_server_type", seconds(60)},
+      {"rebuild_server", seconds(30)},   {"delete_server", seconds(5)},
+      {"apply_firewall", seconds(3)},    {"set_firewall_rules", seconds(3)},
+      {"attach_to_network", seconds(3)}, {"change_protection", seconds(2)},
+      {"assign_primary_ip", seconds(3)}, {"create_primary_ip", seconds(3)},
+  };
+  for (const auto& e : kTable)
+    if (e.command == command) return e.expected;
+  return seconds(10);
+}
+
+ActionWaiter::ActionWaiter(WaiterConfig config, std::shared_ptr<Clock> clock)
+    : config_(config), clock_(clock ? std::move(clock) : std::make_shared<RealClock>()) {
+  if (config_.start_thread) thread_ = std::thread([this] { loop(); });
+}
+
+ActionWaiter::~ActionWaiter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  cancel_all();
+}
+
+ActionWaiter& ActionWaiter::process() {
+  static ActionWaiter waiter;
+  return waiter;
+}
+
+Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
+  auto elapsed = std::chrono::duration_cast<Duration>(now - t.registered);
+  Duration expected = t.expected;
+  // Progress, where the API reports it, refines the estimate. It is
+  // truncated to whole percents, so the share done lies in [p, p+1): the end
+  // lies between elapsed*100/(p+1) and elapsed*100/p.
+  int p = t.action.progress;
+  if (p > 0 && p < 100 && elapsed >= Duration(1000)) {
+    Duration earliest = elapsed * 100 / (p + 1);
+    Duration latest = elapsed * 100 / p;
+    if (latest - earliest <= 2 * config_.min_interval) {
+      // The end is known closely: look in the middle of the window; if it
+      // is still running then, its progress narrows the window further.
+      return std::clamp(earliest + (latest - earliest) / 2 - elapsed + Duration(50),
+                        config_.final_interval, config_.max_interval);
+    }
+    expected = earliest;
+  }
+  Duration remaining = expected - elapsed;
+  Duration interval;
+  if (remaining > 2 * config_.min_interval) {
+    // Far from the end: halve the distance, so polls thicken towards it.
+    interval = remaining / 2;
+  } else if (remaining > Duration(0)) {
+    // Close: look right after the expected end.
+    interval = remaining + Duration(50);
+  } else {
+    // Late: back off gently with the overrun.
+    interval = std::min(config_.max_overrun_interval,
+                        config_.min_interval + (-remaining) / config_.overrun_divisor);
+  }
+  return std::clamp(interval, config_.min_interval, config_.max_interval);
+}
+
+std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& action,
+                                               WaitOptions opts) {
+  auto t = std::make_shared<Tracked>();
+  auto future = t->promise.get_future();
+  if (!action.running()) {
+    if (action.failed())
+      t->promise.set_value(action_failed(action));
+    else
+      t->promise.set_value(action);
+    return future;
+  }
+  t->client = &client;
+  t->action = action;
+  t->registered = clock_->now();
+  t->expected = expected_duration(action.command);
+  t->on_progress = std::move(opts.on_progress);
+  t->next_poll = t->registered + interval_for(*t, t->registered);
+  std::uint64_t key;
+  {
+    std::lock_guard lock(mu_);
+    key = next_key_++;
+    t->key = key;
+  }
+  if (opts.stop.stop_possible()) {
+    // Set up before the poller can see the entry (it resets the callback
+    // when done). Runs at once if stop was already requested; the entry is
+    // not registered yet then, hence the check below.
+    t->stop_cb = std::make_unique<std::stop_callback<std::function<void()>>>(
+        opts.stop, std::function<void()>([this, key] { cancel(key); }));
+  }
+  {
+    std::lock_guard lock(mu_);
+    tracked_[key] = t;
+  }
+  if (opts.stop.stop_requested()) cancel(key);
+  cv_.notify_all();
+  return future;
+}
+
+Status ActionWaiter::wait_all(Client& client, const std::vector<Action>& actions,
+                              WaitOptions opts) {
+  std::vector<std::future<Result<Action>>> futures;
+  futures.reserve(actions.size());
+  for (const auto& a : actions) futures.push_back(wait(client, a, opts));
+  std::optional<Error> first;
+  for (auto& f : futures) {
+    auto r = f.get();
+    if (!r.ok() && !first) first = r.error();
+  }
+  if (first) return *first;
+  return Unit{};
+}
+
+void ActionWaiter::finish(std::vector<Completion>& done) {
+  for (auto& [t, result] : done) {
+    t->promise.set_value(std::move(result));
+    t->stop_cb.reset();  // outside the lock: it may be waiting for a running callback
+  }
+  done.clear();
+}
+
+void ActionWaiter::cancel(std::uint64_t key) {
+  std::shared_ptr<Tracked> t;
+  {
+    std::lock_guard lock(mu_);
+    auto it = tracked_.find(key);
+    if (it == tracked_.end()) return;
+    t = it->second;
+    tracked_.erase(it);
+  }
+  // Not finish(): this may run inside the stop callback itself.
+  t->promise.set_value(cancelled(t->action));
+  cv_.notify_all();
+}
+
+void ActionWaiter::cancel_all() {
+  std::vector<Completion> done;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, t] : tracked_) done.emplace_back(t, cancelled(t->action));
+    tracked_.clear();
+  }
+  finish(done);
+}
+
+std::optional<TimePoint> ActionWaiter::next_due() const {
+  std::lock_guard lock(mu_);
+  std::optional<TimePoint> due;
+  for (const auto& [key, t] : tracked_)
+    if (!due || t->next_poll < *due) due = t->next_poll;
+  return due;
+}
+
+size_t ActionWaiter::outstanding() const {
+  std::lock_guard lock(mu_);
+  return tracked_.size();
+}
+
+std::uint64_t ActionWaiter::requests_sent() const {
+  std::lock_guard lock(mu_);
+  return requests_;
+}
+
+int ActionWaiter::run_due() {
+  // Which action ids to fetch, per client: every due one, and as many not
+  // yet due ones (soonest first) as fit in the last request for free.
+  std::map<Client*, std::vector<std::int64_t>> batches;
+  {
+    std::lock_guard lock(mu_);
+    TimePoint now = clock_->now();
+    std::map<Client*, std::vector<std::shared_ptr<Tracked>>> by_client;
+    for (auto& [key, t] : tracked_) by_client[t->client].push_back(t);
+    for (auto& [client, list] : by_client) {
+      std::sort(list.begin(), list.end(),
+                [](const auto& a, const auto& b) { return a->next_poll < b->next_poll; });
+      std::vector<std::int64_t> ids;
+      std::set<std::int64_t> seen;
+      size_t due = 0;
+      for (const auto& t : list) {
+        if (t->next_poll > now) break;
+        ++due;
+        if (seen.insert(t->action.id).second) ids.push_back(t->action.id);
+      }
+      if (due == 0) continue;
+      for (size_t i = due; i < list.size() && ids.size() % kMaxActionIdsPerRequest != 0; ++i) {
+        // Only worth it when the action would be due before long anyway.
+        if (seen.insert(list[i]->action.id).second) ids.push_back(list[i]->action.id);
+      }
+      batches[client] = std::move(ids);
+    }
+  }
+
+  int sent = 0;
+  std::vector<Completion> done;
+  std::vector<std::pair<std::function<void(const Action&)>, Action>> progress;
+  for (auto& [client, ids] : batches) {
+    for (size_t i = 0; i < ids.size(); i += kMaxActionIdsPerRequest) {
+      std::vector<std::int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                        ids.size(), i + kMaxActionIdsPerRequest)));
+      auto r = client->actions().get_many(chunk);
+      ++sent;
+      std::lock_guard lock(mu_);
+      ++requests_;
+      TimePoint now = clock_->now();
+      std::map<std::int64_t, const Action*> got;
+      if (r.ok())
+        for (const auto& a : r.value()) got[a.id] = &a;
+      std::set<std::int64_t> wanted(chunk.begin(), chunk.end());
+      for (auto it = tracked_.begin(); it != tracked_.end();) {
+        auto& t = it->second;
+        if (t->client != client || !wanted.count(t->action.id)) {
+          ++it;
+          continue;
+        }
+        if (!r.ok()) {
+          // The client already retried what was worth retrying.
+          Error e = r.error();
+          done.emplace_back(t, std::move(e));
+          it = tracked_.erase(it);
+          continue;
+        }
+        auto g = got.find(t->action.id);
+        if (g == got.end()) {
+          if (++t->missing >= config_.max_missing) {
+            Error e;
+            e.kind = ErrorKind::kMalformed;
+            e.code = "not_found";
+            e.message = fmt::format("action {} is missing from the answers", t->action.id);
+            e.request = fmt::format("GET /actions?id={}", t->action.id);
+            done.emplace_back(t, std::move(e));
+            it = tracked_.erase(it);
+            continue;
+          }
+          t->next_poll = now + config_.min_interval;
+          ++it;
+          continue;
+        }
+        t->missing = 0;
+        const Action& a = *g->second;
+        bool changed = a.progress != t->action.progress || a.status != t->action.status;
+        t->action = a;
+        if (changed && t->on_progress) progress.emplace_back(t->on_progress, a);
+        if (!a.running()) {
+          if (a.failed())
+            done.emplace_back(t, action_failed(a));
+          else
+            done.emplace_back(t, a);
+          it = tracked_.erase(it);
+          continue;
+        }
+        // A ride-along poll (not yet due) never delays the planned one.
+        TimePoint planned = now + interval_for(*t, now);
+        t->next_poll = t->next_poll > now ? std::min(t->next_poll, planned) : planned;
+        ++it;
+      }
+    }
+  }
+  for (auto& [fn, a] : progress) fn(a);
+  finish(done);
+  return sent;
+}
+
+void ActionWaiter::loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    std::optional<TimePoint> due;
+    for (const auto& [key, t] : tracked_)
+      if (!due || t->next_poll < *due) due = t->next_poll;
+    if (!due) {
+      cv_.wait(lock);
+      continue;
+    }
+    auto wait = *due - clock_->now();
+    if (wait > std::chrono::steady_clock::duration::zero()) {
+      cv_.wait_for(lock, wait);
+      continue;
+    }
+    lock.unlock();
+    run_due();
+    lock.lock();
+  }
+}
+
+}  // namespace hcloud

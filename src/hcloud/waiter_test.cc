@@ -1,0 +1,268 @@
+// The process-wide action waiter: batched polling, schedule, progress,
+// failures, cancellation. Time is simulated; the waiter is driven by hand.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "hcloud/hcloud.h"
+#include "hcloud/test_fixtures.h"
+
+namespace hcloud {
+namespace {
+
+using testing::CannedResponse;
+using testing::TestServer;
+using Json = nlohmann::json;
+
+// Actions that finish after known durations of simulated time.
+struct SimulatedActions {
+  struct Sim {
+    std::string command;
+    TimePoint start;
+    Duration duration;
+    bool fails = false;
+    bool vanished = false;
+  };
+  explicit SimulatedActions(std::shared_ptr<Clock> c) : clock(std::move(c)) {}
+  std::shared_ptr<Clock> clock;
+  std::mutex mu;
+  std::map<std::int64_t, Sim> sims;
+  std::vector<size_t> ids_per_request;
+
+  Json state(std::int64_t id, const Sim& s) {
+    auto elapsed = clock->now() - s.start;
+    bool done = elapsed >= s.duration;
+    int progress = done ? 100
+                        : static_cast<int>(100 * std::chrono::duration<double>(elapsed).count() /
+                                           std::chrono::duration<double>(s.duration).count());
+    return testing::action_json(id, s.command, done ? (s.fails ? "error" : "success") : "running",
+                                progress);
+  }
+  Action add(std::int64_t id, std::string command, Duration d, bool fails = false) {
+    std::lock_guard lock(mu);
+    sims[id] = Sim{command, clock->now(), d, fails};
+    Action a;
+    a.id = id;
+    a.command = command;
+    a.status = "running";
+    return a;
+  }
+  CannedResponse handle(const testing::RecordedRequest& r) {
+    std::lock_guard lock(mu);
+    if (r.path != "/actions") return CannedResponse::error(404, "not_found", "no");
+    Json out = Json::array();
+    auto ids = r.params("id");
+    ids_per_request.push_back(ids.size());
+    for (const auto& s : ids) {
+      auto it = sims.find(std::stoll(s));
+      if (it != sims.end() && !it->second.vanished) out.push_back(state(it->first, it->second));
+    }
+    return CannedResponse::json(200, {{"actions", out}});
+  }
+};
+
+struct WaiterTest : ::testing::Test {
+  TestServer server;
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  SimulatedActions sim{clock};
+  Client client{testing::test_options(server, clock)};
+  ActionWaiter waiter{WaiterConfig{.start_thread = false}, clock};
+
+  void SetUp() override {
+    server.set_handler([this](const testing::RecordedRequest& r) { return sim.handle(r); });
+  }
+  // Advances simulated time from poll to poll until nothing is outstanding.
+  void drive(std::function<void()> after_each = {}) {
+    for (int guard = 0; guard < 100'000; ++guard) {
+      auto due = waiter.next_due();
+      if (!due) return;
+      clock->set(*due);
+      waiter.run_due();
+      if (after_each) after_each();
+    }
+    FAIL() << "waiter did not finish";
+  }
+};
+
+TEST_F(WaiterTest, ManyActionsArePolledTogetherInBatchesOf25) {
+  const int n = 60;
+  std::vector<std::future<Result<Action>>> futures;
+  std::vector<TimePoint> finished(n);
+  std::vector<bool> done(n, false);
+  for (int i = 0; i < n; ++i)
+    futures.push_back(
+        waiter.wait(client, sim.add(100 + i, "create_server", Duration(12'000 + 100 * i))));
+  drive([&] {
+    for (int i = 0; i < n; ++i) {
+      if (!done[i] && futures[i].wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        done[i] = true;
+        finished[i] = clock->now();
+      }
+    }
+  });
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(done[i]);
+    auto r = futures[i].get();
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    EXPECT_TRUE(r->succeeded());
+    // Detected no later than 500 ms polling would have.
+    auto latency = finished[i] - (TimePoint{} + Duration(12'000 + 100 * i));
+    EXPECT_LE(latency, Duration(500)) << "action " << i;
+  }
+  for (size_t ids : sim.ids_per_request) EXPECT_LE(ids, 25u);
+  // Polling each action every 500 ms would cost about n * 25 requests.
+  const size_t naive = static_cast<size_t>(n) * 25;
+  EXPECT_LT(server.request_count() * 4, naive) << server.request_count() << " requests";
+  EXPECT_EQ(waiter.requests_sent(), server.request_count());
+}
+
+TEST_F(WaiterTest, ScheduleFollowsTheCommand) {
+  // A snapshot is first looked at much later than a server start.
+  auto img = waiter.wait(client, sim.add(1, "create_image", Duration(600'000)));
+  auto first_image = *waiter.next_due();
+  waiter.cancel_all();
+  auto srv = waiter.wait(client, sim.add(2, "start_server", Duration(5'000)));
+  auto first_start = *waiter.next_due();
+  waiter.cancel_all();
+  EXPECT_GT(first_image - clock->now(), first_start - clock->now());
+  EXPECT_GE(first_image - clock->now(), Duration(8'000));
+  EXPECT_LE(first_start - clock->now(), Duration(5'000));
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(WaiterTest, LongActionCostsFewRequests) {
+  auto f = waiter.wait(client, sim.add(1, "create_image", Duration(180'000)));
+  drive();
+  auto r = f.get();
+  ASSERT_TRUE(r.ok());
+  // 500 ms polling would have cost 360 requests.
+  EXPECT_LT(server.request_count(), 40u) << server.request_count();
+}
+
+TEST_F(WaiterTest, FailedActionCarriesItsError) {
+  auto f = waiter.wait(client, sim.add(5, "enable_rescue", Duration(2'000), /*fails=*/true));
+  drive();
+  auto r = f.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kActionFailed);
+  EXPECT_EQ(r.error().code, "action_failed");
+  EXPECT_EQ(r.error().message, "Action failed");
+  EXPECT_EQ(r.error().request, "action 5 (enable_rescue)");
+}
+
+TEST_F(WaiterTest, ProgressIsReported) {
+  std::vector<int> seen;
+  WaitOptions o;
+  o.on_progress = [&](const Action& a) { seen.push_back(a.progress); };
+  auto f = waiter.wait(client, sim.add(6, "create_image", Duration(120'000)), o);
+  drive();
+  ASSERT_TRUE(f.get().ok());
+  ASSERT_GE(seen.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(seen.back(), 100);
+}
+
+TEST_F(WaiterTest, CancellationCompletesTheWaitAndStopsPolling) {
+  std::stop_source stop;
+  WaitOptions o;
+  o.stop = stop.get_token();
+  auto f = waiter.wait(client, sim.add(7, "create_server", Duration(20'000)), o);
+  auto other = waiter.wait(client, sim.add(8, "create_server", Duration(20'000)));
+  clock->set(*waiter.next_due());
+  waiter.run_due();
+  stop.request_stop();
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  auto r = f.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kCancelled);
+  EXPECT_EQ(waiter.outstanding(), 1u);
+  drive();
+  ASSERT_TRUE(other.get().ok());
+  // Once cancelled, action 7 was not asked for again.
+  auto reqs = server.requests();
+  auto ids = reqs.back().params("id");
+  EXPECT_EQ(ids, std::vector<std::string>{"8"});
+}
+
+TEST_F(WaiterTest, StopRequestedBeforeRegistering) {
+  std::stop_source stop;
+  stop.request_stop();
+  WaitOptions o;
+  o.stop = stop.get_token();
+  auto f = waiter.wait(client, sim.add(9, "create_server", Duration(20'000)), o);
+  auto r = f.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kCancelled);
+  EXPECT_EQ(waiter.outstanding(), 0u);
+}
+
+TEST_F(WaiterTest, VanishedActionFailsAfterAFewPolls) {
+  auto f = waiter.wait(client, sim.add(10, "reset_server", Duration(2'000)));
+  sim.sims[10].vanished = true;
+  drive();
+  auto r = f.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(server.request_count(), 3u);
+}
+
+TEST_F(WaiterTest, FinishedActionsNeedNoRequest) {
+  Action done;
+  done.id = 1;
+  done.command = "create_server";
+  done.status = "success";
+  ASSERT_TRUE(waiter.wait(client, done).get().ok());
+  done.status = "error";
+  done.error_code = "action_failed";
+  done.error_message = "boom";
+  EXPECT_EQ(waiter.wait(client, done).get().error().message, "boom");
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(WaiterTest, PollErrorsFailTheWaits) {
+  server.push(CannedResponse::error(401, "unauthorized", "unable to authenticate"));
+  auto f = waiter.wait(client, sim.add(11, "reset_server", Duration(2'000)));
+  drive();
+  auto r = f.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "unauthorized");
+}
+
+TEST_F(WaiterTest, ActionsOfTwoProjectsGoToTheirOwnClients) {
+  TestServer other_server;
+  SimulatedActions other_sim{clock};
+  other_server.set_handler([&](const testing::RecordedRequest& r) { return other_sim.handle(r); });
+  Client other(testing::test_options(other_server, clock));
+  auto a = waiter.wait(client, sim.add(1, "create_server", Duration(9'000)));
+  auto b = waiter.wait(other, other_sim.add(2, "create_server", Duration(9'000)));
+  drive();
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_TRUE(b.get().ok());
+  for (const auto& r : server.requests()) EXPECT_EQ(r.params("id"), std::vector<std::string>{"1"});
+  for (const auto& r : other_server.requests())
+    EXPECT_EQ(r.params("id"), std::vector<std::string>{"2"});
+  EXPECT_GT(other_server.request_count(), 0u);
+}
+
+TEST(WaiterThread, BackgroundThreadCompletesFutures) {
+  TestServer server;
+  auto clock = std::make_shared<RealClock>();
+  SimulatedActions sim{clock};
+  server.set_handler([&](const testing::RecordedRequest& r) { return sim.handle(r); });
+  auto opts = testing::test_options(server, clock);
+  Client client(opts);
+  ActionWaiter waiter(WaiterConfig{.min_interval = Duration(10), .max_interval = Duration(50)},
+                      clock);
+  std::vector<std::future<Result<Action>>> fs;
+  for (int i = 0; i < 5; ++i) fs.push_back(waiter.wait(client, sim.add(i + 1, "x", Duration(100))));
+  for (auto& f : fs) {
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    EXPECT_TRUE(f.get().ok());
+  }
+  Status all =
+      waiter.wait_all(client, {sim.add(20, "x", Duration(50)), sim.add(21, "x", Duration(80))});
+  EXPECT_TRUE(all.ok());
+}
+
+}  // namespace
+}  // namespace hcloud
