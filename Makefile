@@ -7,7 +7,7 @@ ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-fuzz \
+.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-template test-fuzz \
         test-full demo bench format clean
 
 all: build
@@ -34,6 +34,7 @@ test: deps
 	@scripts/phase.sh hcl-specsuite $(MAKE) --no-print-directory test-specsuite
 	@scripts/phase.sh hcl-corpus $(MAKE) --no-print-directory test-corpus
 	@scripts/phase.sh hcl-fmt $(MAKE) --no-print-directory test-fmt
+	@scripts/phase.sh template-cli $(MAKE) --no-print-directory test-template
 	@scripts/phase.sh asan-unit-tests $(MAKE) --no-print-directory test-asan
 	@scripts/phase.sh fuzz $(MAKE) --no-print-directory test-fuzz
 
@@ -51,6 +52,9 @@ test-corpus: build
 
 test-fmt: build
 	@tests/hcl/fmt.sh $(BUILD)/kiln
+
+test-template: build
+	@tests/template/run.sh $(BUILD)/kiln
 
 test-fuzz: fuzz
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

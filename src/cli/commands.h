@@ -10,7 +10,11 @@ namespace kiln::cli {
 using Args = std::vector<std::string>;
 
 int cmd_version(const Args& args);
-int cmd_hcldec(const Args& args);  // hcldec.cc
-int cmd_fmt(const Args& args);     // fmt.cc
+int cmd_hcldec(const Args& args);    // hcldec.cc
+int cmd_fmt(const Args& args);       // fmt.cc
+int cmd_validate(const Args& args);  // validate.cc
+int cmd_inspect(const Args& args);   // inspect.cc
+int cmd_console(const Args& args);   // console.cc
+int cmd_init(const Args& args);      // init.cc
 
 }  // namespace kiln::cli

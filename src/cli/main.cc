@@ -12,9 +12,13 @@ void usage(FILE* out) {
       "Usage: kiln [--version] [--help] <command> [<args>]\n"
       "\n"
       "Available commands are:\n"
+      "    console     creates a console for testing variable interpolation\n"
       "    fmt         Rewrites HCL2 config files to canonical format\n"
       "    hcldec      Decode HCL with a spec (the interface of HashiCorp's hcldec)\n"
-      "    version     Prints the kiln version\n",
+      "    init        Check that the plugins a template requires are built in\n"
+      "    inspect     see components of a template\n"
+      "    validate    check that a template is valid\n"
+      "    version     Prints the Packer version kiln is compatible with\n",
       out);
 }
 
@@ -25,8 +29,20 @@ int main(int argc, char** argv) {
     usage(stderr);
     return 127;
   }
-  std::string cmd = argv[1];
-  kiln::cli::Args args(argv + 2, argv + argc);
+  // Packer accepts -machine-readable anywhere, also before the command.
+  kiln::cli::Args all(argv + 1, argv + argc);
+  kiln::cli::Args machine;
+  while (!all.empty() && (all[0] == "-machine-readable" || all[0] == "--machine-readable")) {
+    machine.push_back(all[0]);
+    all.erase(all.begin());
+  }
+  if (all.empty()) {
+    usage(stderr);
+    return 127;
+  }
+  std::string cmd = all[0];
+  kiln::cli::Args args(all.begin() + 1, all.end());
+  args.insert(args.end(), machine.begin(), machine.end());
   if (cmd == "-h" || cmd == "--help" || cmd == "-help" || cmd == "help") {
     usage(stdout);
     return 0;
@@ -35,6 +51,10 @@ int main(int argc, char** argv) {
     return kiln::cli::cmd_version(args);
   if (cmd == "hcldec") return kiln::cli::cmd_hcldec(args);
   if (cmd == "fmt") return kiln::cli::cmd_fmt(args);
+  if (cmd == "validate") return kiln::cli::cmd_validate(args);
+  if (cmd == "inspect") return kiln::cli::cmd_inspect(args);
+  if (cmd == "console") return kiln::cli::cmd_console(args);
+  if (cmd == "init") return kiln::cli::cmd_init(args);
   std::fprintf(stderr, "kiln: unknown command %s\n\n", cmd.c_str());
   usage(stderr);
   return 127;
