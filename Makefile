@@ -7,7 +7,7 @@ ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-template test-fuzz \
+.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-fuzz \
         test-full demo bench format clean
 
 all: build
@@ -25,7 +25,7 @@ asan: deps
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target hcl_fuzz
 
 # Every phase prints its duration (scripts/phase.sh).
 test: deps
@@ -35,6 +35,7 @@ test: deps
 	@scripts/phase.sh hcl-corpus $(MAKE) --no-print-directory test-corpus
 	@scripts/phase.sh hcl-fmt $(MAKE) --no-print-directory test-fmt
 	@scripts/phase.sh template-cli $(MAKE) --no-print-directory test-template
+	@scripts/phase.sh local-hcloud-cli $(MAKE) --no-print-directory test-local
 	@scripts/phase.sh asan-unit-tests $(MAKE) --no-print-directory test-asan
 	@scripts/phase.sh fuzz $(MAKE) --no-print-directory test-fuzz
 
@@ -55,6 +56,9 @@ test-fmt: build
 
 test-template: build
 	@tests/template/run.sh $(BUILD)/kiln
+
+test-local: build
+	@tests/local/run.sh $(BUILD)/kiln
 
 test-fuzz: fuzz
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
