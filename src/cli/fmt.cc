@@ -427,8 +427,15 @@ int cmd_fmt(const Args& args) {
       return 0;
     }
   }
+  // Packer's main removes -machine-readable from anywhere in the arguments
+  // before a command sees them (kiln's main passes it on, after the
+  // command's own arguments); fmt's output has no machine-readable form.
+  Args rest;
+  for (const std::string& a : args) {
+    if (a != "-machine-readable" && a != "--machine-readable") rest.push_back(a);
+  }
   Options o;
-  if (auto err = parse_flags(args, o)) {
+  if (auto err = parse_flags(rest, o)) {
     std::cerr << *err << "\n";
     std::cout << kHelp;
     return 1;

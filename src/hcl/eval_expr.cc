@@ -326,9 +326,11 @@ Value FunctionCallExpr::value(const EvalContext* ctx, Diagnostics& diags) const 
   const size_t start = diags.size();
   const Function* f = nullptr;
   bool has_map = false;
+  const EvalContext* fn_ctx = nullptr;  // the innermost context with functions
   for (auto* c = ctx; c; c = c->parent) {
     if (c->functions.empty()) continue;
     has_map = true;
+    if (!fn_ctx) fn_ctx = c;
     auto it = c->functions.find(name);
     if (it != c->functions.end()) {
       f = &it->second;
@@ -346,7 +348,7 @@ Value FunctionCallExpr::value(const EvalContext* ctx, Diagnostics& diags) const 
       const std::string ns = name.substr(0, sep + 2);
       const std::string short_name = name.substr(sep + 2);
       std::vector<std::string> in_ns;
-      for (const auto& [k, _] : ctx->functions) {
+      for (const auto& [k, _] : fn_ctx->functions) {
         if (k.compare(0, ns.size(), ns) == 0) in_ns.push_back(k);
       }
       if (in_ns.empty()) {
@@ -364,8 +366,8 @@ Value FunctionCallExpr::value(const EvalContext* ctx, Diagnostics& diags) const 
       return Value::dynamic_unknown();
     }
     std::vector<std::string> avail;
-    avail.reserve(ctx->functions.size());
-    for (const auto& [k, _] : ctx->functions) avail.push_back(k);
+    avail.reserve(fn_ctx->functions.size());
+    for (const auto& [k, _] : fn_ctx->functions) avail.push_back(k);
     std::string suggestion = name_suggestion(name, avail);
     if (!suggestion.empty()) suggestion = fmt::format(" Did you mean \"{}\"?", suggestion);
     diags.error("Call to unknown function",

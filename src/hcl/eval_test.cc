@@ -520,6 +520,17 @@ TEST(Eval, SuggestionsCountCharactersNotBytes) {
   EXPECT_EQ(r.diags[0].detail, "There is no variable named \"zzz\".");
 }
 
+TEST(Eval, UnknownFunctionSuggestsFromTheScopeThatHasFunctions) {
+  // As hcl.EvalContext: a child scope (for expressions, templates) has no
+  // functions of its own; the suggestion comes from the scope that has them.
+  EvalContext root;
+  root.functions["upper"] = userfunc_first();
+  EvalContext scope = root.child();
+  auto r = eval("uper(1)", &scope);
+  ASSERT_EQ(r.diags.size(), 1u) << diags_str(r.diags);
+  EXPECT_EQ(r.diags[0].detail, "There is no function named \"uper\". Did you mean \"upper\"?");
+}
+
 TEST(Eval, NamespacedFunctionNames) {
   EvalContext ctx;
   ctx.functions["provider::x::foo"] = userfunc_first();

@@ -1,0 +1,17 @@
+locals {
+  joined = join(",",
+    [
+      "a",
+      "b",
+    ]
+  )
+  merged = merge(
+  var.default_labels,
+    {
+      extra = "1"
+    },
+      var.more_labels
+  )
+  x = format("%s-%s",
+    var.a, var.b)
+}

@@ -1,0 +1,7 @@
+build {
+  sources = ["source.null.a"]
+  provisioner "breakpoint" {
+    disable=false
+    note = "inspect the server"
+  }
+}

@@ -1,0 +1,8 @@
+locals {
+  t=true
+  f = false
+  n   = null
+  e = ""
+  l = []
+  m = {}
+}

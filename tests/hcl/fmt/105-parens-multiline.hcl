@@ -1,0 +1,8 @@
+locals {
+  total = (
+    var.a +
+    var.b
+  )
+  ok = (var.x  
+  && var.y)
+}

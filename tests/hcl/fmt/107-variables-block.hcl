@@ -1,0 +1,5 @@
+variables {
+  foo="bar"
+  num = 1
+  list   = [1,2]
+}

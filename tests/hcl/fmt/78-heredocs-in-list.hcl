@@ -1,0 +1,11 @@
+build {
+  provisioner "shell" {
+    inline = [
+      <<EOF
+echo one
+EOF
+      ,
+      "echo two" ,
+    ]
+  }
+}

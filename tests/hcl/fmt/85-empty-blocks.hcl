@@ -1,0 +1,8 @@
+source "null" "empty" {}
+source "null" "spaced" {   }
+build {
+  sources = ["source.null.empty"]
+  post-processor "manifest" {
+  }
+}
+locals {}

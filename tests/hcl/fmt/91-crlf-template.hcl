@@ -1,0 +1,8 @@
+variable "a" {
+  default = "x"
+}
+
+locals {
+  b=1
+  cc = 2
+}
