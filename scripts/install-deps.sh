@@ -11,6 +11,7 @@ PKGS=(
   golang-go golang-github-hashicorp-hcl-v2-dev
   libssl-dev zlib1g-dev libyaml-cpp-dev libcrypt-dev libcurl4-openssl-dev
   libssh-dev openssh-server openssh-client
+  libcpp-httplib-dev libsqlite3-dev hcloud-cli jq curl
 )
 
 missing=()

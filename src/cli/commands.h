@@ -16,5 +16,6 @@ int cmd_validate(const Args& args);  // validate.cc
 int cmd_inspect(const Args& args);   // inspect.cc
 int cmd_console(const Args& args);   // console.cc
 int cmd_init(const Args& args);      // init.cc
+int cmd_local(const Args& args);     // local.cc
 
 }  // namespace kiln::cli

@@ -17,6 +17,7 @@ void usage(FILE* out) {
       "    hcldec      Decode HCL with a spec (the interface of HashiCorp's hcldec)\n"
       "    init        Check that the plugins a template requires are built in\n"
       "    inspect     see components of a template\n"
+      "    local       Serve a local Hetzner Cloud API on loopback\n"
       "    validate    check that a template is valid\n"
       "    version     Prints the Packer version kiln is compatible with\n",
       out);
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   if (cmd == "inspect") return kiln::cli::cmd_inspect(args);
   if (cmd == "console") return kiln::cli::cmd_console(args);
   if (cmd == "init") return kiln::cli::cmd_init(args);
+  if (cmd == "local") return kiln::cli::cmd_local(args);
   std::fprintf(stderr, "kiln: unknown command %s\n\n", cmd.c_str());
   usage(stderr);
   return 127;

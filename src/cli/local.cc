@@ -1,0 +1,146 @@
+// kiln local [--listen 127.0.0.1:PORT] [--state DIR] [--time-scale F]
+//            [--token TOKEN]
+// Serves the Hetzner Cloud API on loopback until SIGINT or SIGTERM.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "cli/commands.h"
+#include "local/api.h"
+#include "local/http.h"
+#include "local/store.h"
+
+namespace kiln::cli {
+namespace {
+
+int usage() {
+  std::fprintf(stderr,
+               "Usage: kiln local [--listen 127.0.0.1:PORT] [--state DIR] [--time-scale F] "
+               "[--token TOKEN]\n\n"
+               "  Serves the Hetzner Cloud API on loopback until SIGINT or SIGTERM.\n"
+               "  --listen      address to listen on (default 127.0.0.1:8780; port 0 = any)\n"
+               "  --state DIR   state directory (default ~/.local/state/kiln/local)\n"
+               "  --time-scale  factor on action durations (default 1; 0 = at once)\n"
+               "  --token       API token to accept (default: generated and kept in DIR)\n");
+  return 1;
+}
+
+std::string random_token() {
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  const std::string a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::uniform_int_distribution<size_t> d(0, a.size() - 1);
+  std::string t;
+  for (int i = 0; i < 64; ++i) t += a[d(rng)];
+  return t;
+}
+
+}  // namespace
+
+int cmd_local(const Args& args) {
+  std::string listen = "127.0.0.1:8780";
+  std::string state;
+  std::string token;
+  double scale = 1.0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    std::string val;
+    auto eq = a.find('=');
+    if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      val = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    } else if (a == "--listen" || a == "--state" || a == "--time-scale" || a == "--token") {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "kiln local: %s needs a value\n", a.c_str());
+        return 1;
+      }
+      val = args[++i];
+    }
+    if (a == "--listen" || a == "-listen")
+      listen = val;
+    else if (a == "--state" || a == "-state")
+      state = val;
+    else if (a == "--token" || a == "-token")
+      token = val;
+    else if (a == "--time-scale" || a == "-time-scale") {
+      char* end = nullptr;
+      scale = std::strtod(val.c_str(), &end);
+      if (val.empty() || *end != '\0' || scale < 0) {
+        std::fprintf(stderr, "kiln local: --time-scale wants a number >= 0, got '%s'\n",
+                     val.c_str());
+        return 1;
+      }
+    } else if (a == "-h" || a == "--help" || a == "-help") {
+      usage();
+      return 0;
+    } else {
+      std::fprintf(stderr, "kiln local: unknown argument '%s'\n\n", args[i].c_str());
+      return usage();
+    }
+  }
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "kiln local: --listen wants HOST:PORT, got '%s'\n", listen.c_str());
+    return 1;
+  }
+  std::string host = listen.substr(0, colon);
+  int port = std::atoi(listen.substr(colon + 1).c_str());
+  if (state.empty()) {
+    const char* home = std::getenv("HOME");
+    state = std::string(home ? home : ".") + "/.local/state/kiln/local";
+  }
+
+  std::string err;
+  auto store = kiln::local::Store::open(state, &err);
+  if (!store) {
+    std::fprintf(stderr, "kiln local: %s\n", err.c_str());
+    return 1;
+  }
+  // The token is kept in the state so that clients survive a restart.
+  auto saved = store->get("config", 1);
+  if (token.empty())
+    token =
+        saved && saved->contains("token") ? (*saved)["token"].get<std::string>() : random_token();
+  if (!store->put("config", 1, {{"token", token}})) {
+    std::fprintf(stderr, "kiln local: cannot write state: %s\n", store->last_error().c_str());
+    return 1;
+  }
+
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  kiln::local::ApiOptions opt;
+  opt.token = token;
+  opt.time_scale = scale;
+  kiln::local::Api api(*store, opt);
+  kiln::local::HttpServer http(api);
+  int bound = http.bind(host, port, &err);
+  if (bound < 0) {
+    std::fprintf(stderr, "kiln local: %s\n", err.c_str());
+    return 1;
+  }
+  std::thread serve([&] { http.run(); });
+  std::printf("kiln local: Hetzner Cloud API on http://%s:%d/v1 (state %s, time scale %g)\n",
+              host.c_str(), bound, state.c_str(), scale);
+  std::printf("kiln local: servers are not reachable: sandboxes are not implemented yet\n");
+  std::printf("export HCLOUD_ENDPOINT=http://%s:%d/v1\n", host.c_str(), bound);
+  std::printf("export HCLOUD_TOKEN=%s\n", token.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::fprintf(stderr, "kiln local: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  http.stop();
+  serve.join();
+  return 0;
+}
+
+}  // namespace kiln::cli

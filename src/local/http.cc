@@ -1,0 +1,63 @@
+#include "local/http.h"
+
+#include <httplib.h>
+
+namespace kiln::local {
+
+struct HttpServer::Impl {
+  Api& api;
+  httplib::Server server;
+  explicit Impl(Api& a) : api(a) {}
+
+  void serve(const httplib::Request& req, httplib::Response& res) {
+    ApiRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    for (const auto& [k, v] : req.params) r.query.emplace(k, v);
+    r.authorization = req.get_header_value("Authorization");
+    r.host = req.get_header_value("Host");
+    r.body = req.body;
+    ApiResponse out = api.handle(r);
+    res.status = out.status;
+    for (const auto& [k, v] : out.headers) res.set_header(k, v);
+    if (!out.body.empty()) res.set_content(out.body, "application/json");
+  }
+};
+
+HttpServer::HttpServer(Api& api) : impl_(std::make_unique<Impl>(api)) {
+  // Without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms per keep-alive reply.
+  impl_->server.set_tcp_nodelay(true);
+  impl_->server.set_keep_alive_max_count(1000);
+  auto h = [this](const httplib::Request& req, httplib::Response& res) { impl_->serve(req, res); };
+  impl_->server.Get(".*", h);
+  impl_->server.Post(".*", h);
+  impl_->server.Put(".*", h);
+  impl_->server.Delete(".*", h);
+  impl_->server.Patch(".*", h);
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind(const std::string& host, int port, std::string* error) {
+  int bound = -1;
+  if (port == 0) {
+    bound = impl_->server.bind_to_any_port(host);
+  } else if (impl_->server.bind_to_port(host, port)) {
+    bound = port;
+  }
+  if (bound <= 0) {
+    *error =
+        "cannot listen on " + host + ":" + std::to_string(port) + " (address in use or not local?)";
+    return -1;
+  }
+  return bound;
+}
+
+bool HttpServer::run() {
+  return impl_->server.listen_after_bind();
+}
+void HttpServer::stop() {
+  impl_->server.stop();
+}
+
+}  // namespace kiln::local

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Integration test of `kiln local` driven by the real hcloud CLI (Debian's
+# hcloud-cli): starts `kiln local` on an ephemeral port with a temporary
+# state directory, runs an SSH key / server / rescue / snapshot lifecycle,
+# restarts it to check durability, and stops it by PID.
+# Usage: tests/local/run.sh KILN   -> prints "N passed, N failed"
+set -uo pipefail
+
+KILN=${1:?usage: run.sh path/to/kiln}
+KILN=$(readlink -f "$KILN")
+
+need() {  # need BINARY PACKAGE
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || true
+  fi
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "FAIL: $1 is required (apt-get install $2)"
+  echo "0 passed, 1 failed"
+  exit 1
+}
+need hcloud hcloud-cli
+need jq jq
+need curl curl
+need ssh-keygen openssh-client
+
+TMP=$(mktemp -d /tmp/kiln-local-test.XXXXXX)
+PID=""
+stop_kiln() {
+  if [ -n "$PID" ]; then
+    kill -TERM "$PID" 2>/dev/null
+    wait "$PID" 2>/dev/null
+    PID=""
+  fi
+}
+cleanup() { stop_kiln; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+PASS=0
+FAIL=0
+ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+check() {  # check NAME CONDITION-COMMAND...
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+
+TOKEN=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 64)
+export HCLOUD_CONFIG=$TMP/cli.toml
+export HCLOUD_TOKEN=$TOKEN
+
+start_kiln() {
+  : >"$TMP/out"
+  "$KILN" local --listen 127.0.0.1:0 --state "$TMP/state" --time-scale 0.01 --token "$TOKEN" \
+    >"$TMP/out" 2>"$TMP/err" &
+  PID=$!
+  ENDPOINT=""
+  for _ in $(seq 1 200); do
+    ENDPOINT=$(sed -n 's/^export HCLOUD_ENDPOINT=//p' "$TMP/out")
+    [ -n "$ENDPOINT" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  export HCLOUD_ENDPOINT=$ENDPOINT
+  for _ in $(seq 1 200); do
+    [ -n "$ENDPOINT" ] || break
+    curl -sf -H "Authorization: Bearer $TOKEN" "$ENDPOINT/locations" >/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+if start_kiln; then ok "kiln local starts and answers GET /v1/locations"; else
+  bad "kiln local starts" "$(cat "$TMP/err")"
+  echo "$PASS passed, $FAIL failed"
+  exit 1
+fi
+check "startup says servers are unreachable" grep -q "servers are not reachable: sandboxes are not implemented yet" "$TMP/out"
+check "startup prints HCLOUD_TOKEN" grep -q "^export HCLOUD_TOKEN=$TOKEN\$" "$TMP/out"
+
+# Rate limit headers and the error envelope for a bad token.
+HDRS=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "$ENDPOINT/server_types")
+check "RateLimit-Limit: 3600" grep -qi "^RateLimit-Limit: 3600" <<<"$HDRS"
+check "RateLimit-Remaining and -Reset" bash -c 'grep -qi "^RateLimit-Remaining: [0-9]" <<<"$1" && grep -qi "^RateLimit-Reset: [0-9]" <<<"$1"' _ "$HDRS"
+OUT=$(HCLOUD_TOKEN=wrong hcloud server list 2>&1)
+check "bad token -> unauthorized" grep -q "unauthorized" <<<"$OUT"
+
+# SSH keys.
+ssh-keygen -q -t ed25519 -N "" -C "kiln-test" -f "$TMP/key"
+FP=$(ssh-keygen -E md5 -lf "$TMP/key.pub" | awk '{print $2}' | sed 's/^MD5://')
+OUT=$(hcloud ssh-key create --name k1 --public-key-from-file "$TMP/key.pub" 2>&1)
+check "ssh-key create" grep -q "SSH key [0-9]* created" <<<"$OUT"
+KEYS=$(hcloud ssh-key list -o json 2>&1)
+check "ssh-key list shows the MD5 fingerprint" test "$(jq -r '.[] | select(.name=="k1") | .fingerprint' <<<"$KEYS")" = "$FP"
+OUT=$(hcloud ssh-key create --name k1b --public-key-from-file "$TMP/key.pub" 2>&1)
+check "same key twice -> uniqueness_error" grep -q "uniqueness_error" <<<"$OUT"
+
+# Servers.
+OUT=$(hcloud server create --name s1 --type cx23 --image debian-12 --location nbg1 --ssh-key k1 \
+  --label env=test --label role=build 2>&1)
+check "server create s1 (cx23, debian-12, nbg1, ssh key, labels)" grep -q "Server [0-9]* created" <<<"$OUT"
+# CLI 1.30.3 (hcloud-go 1.35.3) resolves an image name to the first match, the
+# x86 one, so an arm server needs the arm image's ID, as on the real cloud.
+api() { curl -sf -H "Authorization: Bearer $TOKEN" "$HCLOUD_ENDPOINT$1"; }
+ARM_DEBIAN=$(api "/images?name=debian-12&architecture=arm" | jq -r '.images[0].id')
+OUT=$(hcloud server create --name s2 --type cax11 --image debian-12 --location fsn1 2>&1)
+check "cax11 with the x86 debian-12 -> incompatible architecture" grep -q "image has incompatible architecture (invalid_input)" <<<"$OUT"
+OUT=$(hcloud server create --name s2 --type cax11 --image "$ARM_DEBIAN" --location fsn1 --label env=prod 2>&1)
+check "server create s2 (cax11, arm image) without a key prints a root password" grep -q "Root password:" <<<"$OUT"
+OUT=$(hcloud server create --name s3 --type cx23 --image debian-12 --location ash 2>&1)
+check "cx23 in ash -> resource_unavailable" grep -q "resource_unavailable" <<<"$OUT"
+
+names() { hcloud server list -o json "$@" 2>&1 | jq -r '[(. // [])[].name] | sort | join(",")'; }
+check "server list -l env=test" test "$(names -l env=test)" = "s1"
+check "server list -l 'env in (test,prod)'" test "$(names -l 'env in (test,prod)')" = "s1,s2"
+check "server list -l '!role'" test "$(names -l '!role')" = "s2"
+check "server list -l 'env notin (test)'" test "$(names -l 'env notin (test)')" = "s2"
+check "server list -l env!=prod,role" test "$(names -l 'env!=prod,role')" = "s1"
+
+S1=$(hcloud server describe s1 -o json 2>&1)
+check "s1 is running in nbg1 as cx23" test "$(jq -r '[.status,.location.name,.server_type.name]|join(" ")' <<<"$S1")" = "running nbg1 cx23"
+check "s1 has a loopback IPv4" grep -q '^127\.' <<<"$(jq -r .public_net.ipv4.ip <<<"$S1")"
+check "s2 runs the arm debian-12" test "$(api /servers?name=s2 | jq -r '.servers[0].image.architecture + " " + .servers[0].server_type.architecture')" = "arm arm"
+
+OUT=$(hcloud server enable-rescue s1 --ssh-key k1 2>&1)
+check "enable-rescue prints a root password" grep -q "Rescue enabled for server [0-9]* with root password: ." <<<"$OUT"
+check "s1 rescue_enabled" test "$(hcloud server describe s1 -o json | jq -r .rescue_enabled)" = "true"
+OUT=$(hcloud server poweroff s1 2>&1)
+check "poweroff" grep -q "stopped" <<<"$OUT"
+check "s1 is off" test "$(hcloud server describe s1 -o json | jq -r .status)" = "off"
+
+OUT=$(hcloud server create-image --type snapshot --description seed --label purpose=seed s1 2>&1)
+IMG=$(sed -n 's/^Image \([0-9]*\) created.*/\1/p' <<<"$OUT")
+check "create-image --type snapshot --label" test -n "$IMG"
+IMGS=$(hcloud image list -l purpose=seed -o json 2>&1)
+check "image list -l purpose=seed finds the snapshot" test "$(jq -r '[.[]|"\(.id) \(.type) \(.status) \(.created_from.name)"]|join(";")' <<<"$IMGS")" = "$IMG snapshot available s1"
+check "image list --type system has debian-12 for both architectures" test "$(hcloud image list --type system -o json | jq -r '[.[]|select(.name=="debian-12")|.id]|sort|join(",")')" = "$(api '/images?name=debian-12&sort=id' | jq -r '[.images[].id]|join(",")')"
+check "GET /images?name=debian-12 has x86 and arm" test "$(api '/images?name=debian-12' | jq -r '[.images[].architecture]|sort|join(",")')" = "arm,x86"
+
+# Durability: SIGKILL right after the last acknowledged write, restart on the
+# same state, find everything again.
+hcloud server add-label s2 after=kill >/dev/null 2>&1
+{
+  kill -KILL "$PID"
+  wait "$PID"
+} 2>/dev/null
+PID=""
+if start_kiln; then ok "restart on the same state after SIGKILL"; else bad "restart on the same state after SIGKILL" "$(cat "$TMP/err")"; fi
+check "after restart: the last write before SIGKILL is there" test "$(names -l after=kill)" = "s2"
+check "after restart: servers kept" test "$(names)" = "s1,s2"
+check "after restart: snapshot kept" test "$(hcloud image list -l purpose=seed -o json | jq -r '.[0].id')" = "$IMG"
+
+# Deletion.
+OUT=$(hcloud server delete s1 2>&1)
+check "server delete s1" grep -qi "server s1 deleted" <<<"$OUT"
+hcloud server delete s2 >/dev/null 2>&1
+left=""
+for _ in $(seq 1 100); do
+  left=$(names)
+  [ -z "$left" ] && break
+  sleep 0.05
+done
+check "servers gone after delete" test -z "$left"
+OUT=$(hcloud image delete "$IMG" 2>&1)
+check "image delete" grep -q "deleted" <<<"$OUT"
+check "image list -l purpose=seed is empty" test "$(hcloud image list -l purpose=seed -o json | jq length)" = "0"
+OUT=$(hcloud ssh-key delete k1 2>&1)
+check "ssh-key delete" grep -q "deleted" <<<"$OUT"
+check "ssh-key list is empty" test "$(hcloud ssh-key list -o json | jq length)" = "0"
+
+stop_kiln
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
