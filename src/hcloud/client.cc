@@ -94,7 +94,7 @@ Client::Client(ClientOptions options)
       transport_(
           TransportOptions{resolve_endpoint(options_.endpoint), resolve_token(options_.token),
                            options_.user_agent.empty() ? default_user_agent() : options_.user_agent,
-                           options_.connect_timeout, options_.request_timeout}),
+                           options_.connect_timeout, options_.request_timeout, options_.ca_file}),
       rng_(options_.seed ? options_.seed : std::random_device{}()) {
   logger_->add_secret(transport_.options().token);
 }

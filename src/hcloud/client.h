@@ -29,6 +29,7 @@ struct ClientOptions {
   std::string user_agent;  // empty: kiln/<version>
   Duration connect_timeout{10'000};
   Duration request_timeout{60'000};
+  std::string ca_file;  // PEM CAs to trust instead of the system's (private endpoints)
   RetryPolicy retry;
   std::shared_ptr<Clock> clock;    // null: the real clock
   std::shared_ptr<Logger> logger;  // null: from PACKER_LOG / PACKER_LOG_PATH

@@ -42,6 +42,19 @@ const Case kCases[] = {
     {502, "bad_gateway", true, false},
     {503, "unavailable", true, false},
     {504, "timeout", true, false},
+    // Codes hcloud-go knows beyond the table (statuses presumed, section 3).
+    {429, "limit_reached", true, true},  // an alias of rate_limit_exceeded
+    {500, "unknown_error", true, false},
+    {503, "robot_unavailable", true, false},
+    {423, "resource_locked", false, false},
+    // Operation-specific codes: final answers, never resent.
+    {422, "placement_error", false, false},
+    {422, "primary_ip_assigned", false, false},
+    {422, "server_not_stopped", false, false},
+    {422, "invalid_server_type", false, false},
+    {422, "server_already_attached", false, false},
+    {422, "firewall_already_applied", false, false},
+    {404, "firewall_resource_not_found", false, false},
 };
 
 class ErrorCodeTest : public ::testing::TestWithParam<Case> {};

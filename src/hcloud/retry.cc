@@ -5,7 +5,7 @@
 namespace hcloud {
 
 bool not_applied(const Error& e) {
-  if (e.kind == ErrorKind::kNetwork) return !e.outcome_unknown;
+  if (e.kind == ErrorKind::kNetwork) return !e.outcome_unknown && !e.is("tls_verification_failed");
   if (e.kind != ErrorKind::kApi) return false;
   return e.is("conflict") || e.is("rate_limit_exceeded") || e.is("limit_reached") ||
          e.http_status == 429;

@@ -100,6 +100,16 @@ std::string default_user_agent() {
   return std::string("kiln/") + KILN_VERSION;
 }
 
+namespace {
+
+bool tls_verification_failure(CURLcode rc) {
+  return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+         rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR ||
+         rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+}  // namespace
+
 Transport::Transport(TransportOptions options) : options_(std::move(options)) {
   global_init();
   if (!valid_header_value(options_.token)) {
@@ -181,6 +191,7 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -232,6 +243,16 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
     e.request = std::move(name);
     e.code = rc == CURLE_OPERATION_TIMEDOUT ? "network_timeout" : "network_error";
     e.message = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+    if (tls_verification_failure(rc)) {
+      // Not transient: retrying cannot help, and nothing was sent.
+      e.code = "tls_verification_failed";
+      e.message = fmt::format(
+          "the TLS certificate of {} could not be verified ({}){}", options_.endpoint, e.message,
+          options_.ca_file.empty() ? "; for a private CA, set the CA file option"
+                                   : "; CA file: " + options_.ca_file);
+      e.outcome_unknown = false;
+      return e;
+    }
     // Once request bytes left, the API may have acted on them.
     e.outcome_unknown = request_size > 0;
     return e;

@@ -41,6 +41,9 @@ struct TransportOptions {
   std::string user_agent;
   Duration connect_timeout{10'000};
   Duration request_timeout{60'000};
+  // PEM file of the CAs to trust instead of the system's store (a private
+  // endpoint); empty: the system's CA store. Verification is never off.
+  std::string ca_file;
 };
 
 // The endpoint from the option, else HCLOUD_ENDPOINT, else the public API;

@@ -14,6 +14,7 @@ struct ActionWaiter::Tracked {
   Client* client = nullptr;
   Action action;
   TimePoint registered{};
+  TimePoint last_running{};  // when it was last seen running
   TimePoint next_poll{};
   Duration expected{0};
   int missing = 0;
@@ -64,6 +65,76 @@ Duration ActionWaiter::expected_duration(std::string_view command) {
   for (const auto& e : kTable)
     if (e.command == command) return e.expected;
   return seconds(10);
+}
+
+Duration ActionWaiter::expected_locked(std::string_view command) const {
+  auto it = observed_.find(command);
+  return it == observed_.end() ? expected_duration(command) : it->second.estimate;
+}
+
+Duration ActionWaiter::expected_for(std::string_view command) const {
+  std::lock_guard lock(mu_);
+  return expected_locked(command);
+}
+
+void ActionWaiter::observe_locked(const Tracked& t, TimePoint now) {
+  // It ended between the last poll that saw it running and this one.
+  auto lo = std::chrono::duration_cast<Duration>(t.last_running - t.registered);
+  auto hi = std::chrono::duration_cast<Duration>(now - t.registered);
+  Duration seen = lo + (hi - lo) / 2;
+  auto [it, fresh] = observed_.try_emplace(t.action.command);
+  Observed& o = it->second;
+  if (fresh) o = {expected_duration(t.action.command), 1};
+  o.weight = std::min(o.weight + 1, 8);
+  o.estimate += (seen - o.estimate) / o.weight;
+}
+
+void ActionWaiter::accrue_locked(TimePoint now) {
+  std::map<Client*, size_t> running;
+  // Only actions that report no progress earn spare polls: progress
+  // already pins the end down.
+  for (const auto& [key, t] : tracked_)
+    if (t->action.progress == 0) ++running[t->client];
+  for (auto it = budgets_.begin(); it != budgets_.end();) {
+    Budget& b = it->second;
+    double secs = std::chrono::duration<double>(now - b.updated).count();
+    if (secs > 0 && b.running > 1)
+      b.credit += secs * config_.spare_rate * double(b.running > 1 ? b.running : 0);
+    b.credit = std::min(b.credit, config_.max_spare_credit);
+    b.updated = now;
+    auto r = running.find(it->first);
+    b.running = r == running.end() ? 0 : r->second;
+    if (b.running == 0)
+      it = budgets_.erase(it);
+    else
+      ++it;
+  }
+  for (const auto& [client, n] : running) {
+    auto [it, fresh] = budgets_.try_emplace(client);
+    if (fresh) it->second = Budget{0, now, now, n};
+  }
+}
+
+std::optional<TimePoint> ActionWaiter::spare_due_locked(const Budget& b) const {
+  if (config_.spare_rate <= 0 || b.running == 0) return std::nullopt;
+  // Credit is earned while several actions run, and spent even on the last.
+  double rate = config_.spare_rate * double(b.running > 1 ? b.running : 0);
+  TimePoint at = b.updated;
+  if (b.credit < 1) {
+    if (rate <= 0) return std::nullopt;
+    auto ms = static_cast<std::int64_t>((1 - b.credit) / rate * 1000.0) + 1;
+    at += Duration(ms);
+  }
+  return std::max(at, b.last_request + config_.min_interval);
+}
+
+std::optional<TimePoint> ActionWaiter::next_due_locked() const {
+  std::optional<TimePoint> due;
+  for (const auto& [key, t] : tracked_)
+    if (!due || t->next_poll < *due) due = t->next_poll;
+  for (const auto& [client, b] : budgets_)
+    if (auto s = spare_due_locked(b); s && (!due || *s < *due)) due = s;
+  return due;
 }
 
 ActionWaiter::ActionWaiter(WaiterConfig config, std::shared_ptr<Clock> clock)
@@ -134,14 +205,15 @@ std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& act
   t->client = &client;
   t->action = action;
   t->registered = clock_->now();
-  t->expected = expected_duration(action.command);
+  t->last_running = t->registered;
   t->on_progress = std::move(opts.on_progress);
-  t->next_poll = t->registered + interval_for(*t, t->registered);
   std::uint64_t key;
   {
     std::lock_guard lock(mu_);
     key = next_key_++;
     t->key = key;
+    t->expected = expected_locked(action.command);
+    t->next_poll = t->registered + interval_for(*t, t->registered);
   }
   if (opts.stop.stop_possible()) {
     // Set up before the poller can see the entry (it resets the callback
@@ -152,7 +224,9 @@ std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& act
   }
   {
     std::lock_guard lock(mu_);
+    accrue_locked(clock_->now());
     tracked_[key] = t;
+    accrue_locked(clock_->now());
   }
   if (opts.stop.stop_requested()) cancel(key);
   cv_.notify_all();
@@ -189,6 +263,7 @@ void ActionWaiter::cancel(std::uint64_t key) {
     if (it == tracked_.end()) return;
     t = it->second;
     tracked_.erase(it);
+    accrue_locked(clock_->now());
   }
   // Not finish(): this may run inside the stop callback itself.
   t->promise.set_value(cancelled(t->action));
@@ -201,16 +276,14 @@ void ActionWaiter::cancel_all() {
     std::lock_guard lock(mu_);
     for (auto& [key, t] : tracked_) done.emplace_back(t, cancelled(t->action));
     tracked_.clear();
+    budgets_.clear();
   }
   finish(done);
 }
 
 std::optional<TimePoint> ActionWaiter::next_due() const {
   std::lock_guard lock(mu_);
-  std::optional<TimePoint> due;
-  for (const auto& [key, t] : tracked_)
-    if (!due || t->next_poll < *due) due = t->next_poll;
-  return due;
+  return next_due_locked();
 }
 
 size_t ActionWaiter::outstanding() const {
@@ -230,6 +303,7 @@ int ActionWaiter::run_due() {
   {
     std::lock_guard lock(mu_);
     TimePoint now = clock_->now();
+    accrue_locked(now);
     std::map<Client*, std::vector<std::shared_ptr<Tracked>>> by_client;
     for (auto& [key, t] : tracked_) by_client[t->client].push_back(t);
     for (auto& [client, list] : by_client) {
@@ -243,8 +317,17 @@ int ActionWaiter::run_due() {
         ++due;
         if (seen.insert(t->action.id).second) ids.push_back(t->action.id);
       }
-      if (due == 0) continue;
-      for (size_t i = due; i < list.size() && ids.size() % kMaxActionIdsPerRequest != 0; ++i) {
+      auto b = budgets_.find(client);
+      auto spare = b == budgets_.end() ? std::nullopt : spare_due_locked(b->second);
+      if (spare && *spare <= now) {
+        // A spare poll the client has earned: its whole batch.
+        for (const auto& t : list)
+          if (seen.insert(t->action.id).second) ids.push_back(t->action.id);
+      } else if (due == 0) {
+        continue;
+      }
+      for (size_t i = due;
+           i < list.size() && (ids.empty() || ids.size() % kMaxActionIdsPerRequest != 0); ++i) {
         // Only worth it when the action would be due before long anyway.
         if (seen.insert(list[i]->action.id).second) ids.push_back(list[i]->action.id);
       }
@@ -265,6 +348,11 @@ int ActionWaiter::run_due() {
       std::lock_guard lock(mu_);
       ++requests_;
       TimePoint now = clock_->now();
+      accrue_locked(now);
+      if (auto b = budgets_.find(client); b != budgets_.end()) {
+        b->second.credit -= 1;  // scheduled polls spend the budget too
+        b->second.last_request = now;
+      }
       std::map<std::int64_t, const Action*> got;
       if (r.ok())
         for (const auto& a : r.value()) got[a.id] = &a;
@@ -304,18 +392,23 @@ int ActionWaiter::run_due() {
         t->action = a;
         if (changed && t->on_progress) progress.emplace_back(t->on_progress, a);
         if (!a.running()) {
-          if (a.failed())
+          if (a.failed()) {
             done.emplace_back(t, action_failed(a));
-          else
+          } else {
+            observe_locked(*t, now);
             done.emplace_back(t, a);
+          }
           it = tracked_.erase(it);
           continue;
         }
-        // A ride-along poll (not yet due) never delays the planned one.
+        t->last_running = now;
+        // A ride-along (or spare) poll counts as the action's poll: the
+        // schedule goes on from what it saw.
         TimePoint planned = now + interval_for(*t, now);
-        t->next_poll = t->next_poll > now ? std::min(t->next_poll, planned) : planned;
+        t->next_poll = planned;
         ++it;
       }
+      accrue_locked(now);  // the finished ones no longer earn requests
     }
   }
   for (auto& [fn, a] : progress) fn(a);
@@ -326,9 +419,7 @@ int ActionWaiter::run_due() {
 void ActionWaiter::loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    std::optional<TimePoint> due;
-    for (const auto& [key, t] : tracked_)
-      if (!due || t->next_poll < *due) due = t->next_poll;
+    std::optional<TimePoint> due = next_due_locked();
     if (!due) {
       cv_.wait(lock);
       continue;

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -36,7 +37,18 @@ struct WaiterConfig {
   Duration max_overrun_interval{2'000};  // cap once an action runs past its expected end
   int overrun_divisor = 32;              // late: interval grows by overrun / divisor
   int max_missing = 3;                   // polls an action may be absent from before it fails
-  bool start_thread = true;              // false: driven by run_due() (tests, benchmarks)
+  // Spare polls: Packer spends 2 requests a second on every running action.
+  // While two or more actions of a client run without reporting progress,
+  // each earns it this many requests a second (1/4 of Packer's rate, less a
+  // margin); what the schedule has not spent goes to polling the client's
+  // whole batch as soon as a request is earned (never twice within
+  // min_interval), which cuts detection time when the schedule is only a
+  // guess. A lone action earns nothing. 0 disables it.
+  double spare_rate = 0.4;
+  // Earned requests kept for later, when fewer actions remain (the last
+  // one of a batch is then still watched closely).
+  double max_spare_credit = 120;
+  bool start_thread = true;  // false: driven by run_due() (tests, benchmarks)
 };
 
 class ActionWaiter {
@@ -65,14 +77,36 @@ class ActionWaiter {
   size_t outstanding() const;
   std::uint64_t requests_sent() const;
 
-  // How long an action of this command usually takes.
+  // How long an action of this command usually takes (a fixed table).
   static Duration expected_duration(std::string_view command);
+  // What this waiter expects now: the table's figure refined by the
+  // completions of the same command it has seen (a running mean that
+  // weighs the table as one observation and forgets beyond 8).
+  Duration expected_for(std::string_view command) const;
 
  private:
   struct Tracked;
   using Completion = std::pair<std::shared_ptr<Tracked>, Result<Action>>;
 
+  struct Observed {
+    Duration estimate{0};
+    int weight = 0;  // observations behind the estimate, the table counting as one
+  };
+
+  // Request budget of one client (see WaiterConfig::spare_rate).
+  struct Budget {
+    double credit = 0;
+    TimePoint updated{};
+    TimePoint last_request{};
+    size_t running = 0;
+  };
+
   Duration interval_for(const Tracked& t, TimePoint now) const;
+  void accrue_locked(TimePoint now);
+  std::optional<TimePoint> spare_due_locked(const Budget& b) const;
+  std::optional<TimePoint> next_due_locked() const;
+  Duration expected_locked(std::string_view command) const;
+  void observe_locked(const Tracked& t, TimePoint now);
   void cancel(std::uint64_t key);
   void loop();
   static void finish(std::vector<Completion>& done);
@@ -82,6 +116,8 @@ class ActionWaiter {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::uint64_t, std::shared_ptr<Tracked>> tracked_;
+  std::map<std::string, Observed, std::less<>> observed_;
+  std::map<Client*, Budget> budgets_;
   std::uint64_t next_key_ = 1;
   std::uint64_t requests_ = 0;
   bool stopping_ = false;

@@ -28,6 +28,7 @@ struct SimulatedActions {
   std::mutex mu;
   std::map<std::int64_t, Sim> sims;
   std::vector<size_t> ids_per_request;
+  bool report_progress = true;  // false: 0 until done, as many actions do
 
   Json state(std::int64_t id, const Sim& s) {
     auto elapsed = clock->now() - s.start;
@@ -35,6 +36,7 @@ struct SimulatedActions {
     int progress = done ? 100
                         : static_cast<int>(100 * std::chrono::duration<double>(elapsed).count() /
                                            std::chrono::duration<double>(s.duration).count());
+    if (!report_progress && !done) progress = 0;
     return testing::action_json(id, s.command, done ? (s.fails ? "error" : "success") : "running",
                                 progress);
   }
@@ -262,6 +264,91 @@ TEST(WaiterThread, BackgroundThreadCompletesFutures) {
   Status all =
       waiter.wait_all(client, {sim.add(20, "x", Duration(50)), sim.add(21, "x", Duration(80))});
   EXPECT_TRUE(all.ok());
+}
+
+}  // namespace
+}  // namespace hcloud
+
+namespace hcloud {
+namespace {
+
+TEST_F(WaiterTest, LearnsTheDurationOfACommandFromItsCompletions) {
+  // The table says a server create takes 15 s; this project's take 4 s.
+  EXPECT_EQ(waiter.expected_for("create_server"), ActionWaiter::expected_duration("create_server"));
+  auto first = waiter.wait(client, sim.add(1, "create_server", Duration(4'000)));
+  auto first_poll = *waiter.next_due() - clock->now();
+  drive();
+  ASSERT_TRUE(first.get().ok());
+  Duration learned = waiter.expected_for("create_server");
+  EXPECT_LT(learned, ActionWaiter::expected_duration("create_server"));
+  EXPECT_GT(learned, Duration(4'000));  // one observation against the table's one
+  for (int i = 0; i < 10; ++i) {
+    auto f = waiter.wait(client, sim.add(10 + i, "create_server", Duration(4'000)));
+    drive();
+    ASSERT_TRUE(f.get().ok());
+  }
+  // Converges on what it sees (the end is only known to a poll interval).
+  EXPECT_LT(waiter.expected_for("create_server"), Duration(5'500));
+  EXPECT_GT(waiter.expected_for("create_server"), Duration(3'500));
+  // ...and a new create is first looked at sooner than the very first was.
+  auto next = waiter.wait(client, sim.add(99, "create_server", Duration(4'000)));
+  EXPECT_LT(*waiter.next_due() - clock->now(), first_poll);
+  // Other commands keep the table's figure; failures teach nothing.
+  EXPECT_EQ(waiter.expected_for("create_image"), ActionWaiter::expected_duration("create_image"));
+  auto failing = waiter.wait(client, sim.add(200, "enable_rescue", Duration(500), true));
+  drive();
+  EXPECT_FALSE(failing.get().ok());
+  EXPECT_TRUE(next.get().ok());
+  EXPECT_EQ(waiter.expected_for("enable_rescue"), ActionWaiter::expected_duration("enable_rescue"));
+}
+
+// Six snapshots, reporting no progress, that end at 20-25 s, far sooner
+// than a snapshot usually does (120 s): the schedule alone looks at them
+// every 8 s by then; the requests the batch earns (1/4 of Packer's rate,
+// less a margin) watch them closely instead.
+std::pair<Duration, size_t> snapshots_ending_early(double spare_rate) {
+  TestServer server;
+  auto clock = std::make_shared<FakeClock>();
+  SimulatedActions sim{clock};
+  sim.report_progress = false;
+  server.set_handler([&](const testing::RecordedRequest& r) { return sim.handle(r); });
+  Client client{testing::test_options(server, clock)};
+  WaiterConfig config{.start_thread = false};
+  config.spare_rate = spare_rate;
+  ActionWaiter waiter{config, clock};
+  std::vector<std::future<Result<Action>>> futures;
+  std::vector<Duration> ends;
+  double naive = 0;
+  for (int i = 0; i < 6; ++i) {
+    Duration d(20'000 + 1'100 * i);
+    ends.push_back(d);
+    naive += std::chrono::duration<double>(d).count() * 2;
+    futures.push_back(waiter.wait(client, sim.add(1 + i, "create_image", d)));
+  }
+  TimePoint t0 = clock->now();
+  Duration worst{0};
+  std::vector<bool> done(6, false);
+  for (int guard = 0; guard < 100'000 && waiter.outstanding() > 0; ++guard) {
+    clock->set(*waiter.next_due());
+    waiter.run_due();
+    for (size_t i = 0; i < 6; ++i) {
+      if (done[i] || futures[i].wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+        continue;
+      done[i] = true;
+      EXPECT_TRUE(futures[i].get().ok());
+      worst = std::max(worst, std::chrono::duration_cast<Duration>(clock->now() - t0 - ends[i]));
+    }
+  }
+  EXPECT_LE(static_cast<double>(server.request_count()) * 4, naive);
+  return {worst, server.request_count()};
+}
+
+TEST(WaiterSpare, SeveralActionsAreWatchedCloselyWithinAQuarterOfPackersRequests) {
+  auto [worst, requests] = snapshots_ending_early(WaiterConfig{}.spare_rate);
+  EXPECT_LE(worst, Duration(1'000)) << requests << " requests";
+  auto [worst_without, requests_without] = snapshots_ending_early(0);
+  EXPECT_GT(worst_without, Duration(2'000)) << requests_without << " requests";
+  EXPECT_LT(requests_without, requests);
 }
 
 }  // namespace
