@@ -12,6 +12,7 @@ PKGS=(
   libssl-dev zlib1g-dev libyaml-cpp-dev libcrypt-dev libcurl4-openssl-dev
   libssh-dev openssh-server openssh-client
   libcpp-httplib-dev libsqlite3-dev hcloud-cli jq curl
+  packer time
 )
 
 missing=()
