@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "funcs/common.h"
+#include "hcl/quote.h"
 
 namespace kiln::funcs {
 
@@ -113,78 +114,7 @@ bool is_go_space(char32_t r) {
 }
 
 std::string go_quote(std::string_view s) {
-  std::string out = "\"";
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\a':
-          out += "\\a";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\v':
-          out += "\\v";
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      continue;
-    }
-    char32_t r = decode_rune(s, i);
-    if (r == 0xFFFD && i - start == 1) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-      continue;
-    }
-    auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(r));
-    bool printable = !(cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
-                       cat == UTF8PROC_CATEGORY_CS || cat == UTF8PROC_CATEGORY_CO ||
-                       cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_ZL ||
-                       cat == UTF8PROC_CATEGORY_ZP || (cat == UTF8PROC_CATEGORY_ZS && r != ' '));
-    if (printable) {
-      out.append(s.substr(start, i - start));
-    } else {
-      char buf[16];
-      if (r < 0x10000) {
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(r));
-      } else {
-        std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(r));
-      }
-      out += buf;
-    }
-  }
-  out += '"';
-  return out;
+  return ::kiln::hcl::go_quote_string(s);
 }
 
 std::map<std::string, Function> packer_functions(const FuncsOptions& opts) {
