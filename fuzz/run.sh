@@ -9,8 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$here"/corpus/* "$work"/ 2>/dev/null || true
-# Seed also with the conformance inputs and the spec suite, when present.
+# Seed also with the conformance corpus and the formatter cases (which hold
+# the seed template), when present.
 cp "$here"/../tests/hcl/corpus/*/*.hcl "$work"/ 2>/dev/null || true
+cp "$here"/../tests/hcl/fmt/*.hcl "$work"/ 2>/dev/null || true  # the seed template among them
 status=0
 "$build/hcl_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
   -print_final_stats=1 -artifact_prefix="$work/" "$work" > "$work/log" 2>&1 || status=$?
