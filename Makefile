@@ -7,7 +7,7 @@ ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-fuzz \
+.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-nixos test-fuzz \
         test-full demo bench format clean
 
 all: build
@@ -36,6 +36,7 @@ test: deps
 	@scripts/phase.sh hcl-fmt $(MAKE) --no-print-directory test-fmt
 	@scripts/phase.sh template-cli $(MAKE) --no-print-directory test-template
 	@scripts/phase.sh local-hcloud-cli $(MAKE) --no-print-directory test-local
+	@scripts/phase.sh nixos-recipe $(MAKE) --no-print-directory test-nixos
 	@scripts/phase.sh asan-unit-tests $(MAKE) --no-print-directory test-asan
 	@scripts/phase.sh fuzz $(MAKE) --no-print-directory test-fuzz
 
@@ -59,6 +60,9 @@ test-template: build
 
 test-local: build
 	@tests/local/run.sh $(BUILD)/kiln
+
+test-nixos: build
+	@tests/nixos/run.sh $(BUILD)/kiln
 
 test-fuzz: fuzz
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -13,6 +13,9 @@ PKGS=(
   libssh-dev openssh-server openssh-client
   libcpp-httplib-dev libsqlite3-dev hcloud-cli jq curl
   packer time
+  nix-bin shellcheck
+  libfuse3-dev libblkid-dev fuse3 parted
+  libcap-dev
 )
 
 missing=()
