@@ -16,6 +16,8 @@ PKGS=(
   nix-bin shellcheck
   libfuse3-dev libblkid-dev fuse3 parted
   libcap-dev
+  debootstrap qemu-user-static fdisk dosfstools
+  qemu-utils
 )
 
 missing=()

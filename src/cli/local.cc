@@ -1,10 +1,13 @@
 // kiln local [--listen 127.0.0.1:PORT] [--state DIR] [--time-scale F]
-//            [--token TOKEN]
-// Serves the Hetzner Cloud API on loopback until SIGINT or SIGTERM.
+//            [--token TOKEN] [--faults FILE] [--image-cache DIR]
+// Serves the Hetzner Cloud API on loopback until SIGINT or SIGTERM; as root,
+// its servers run in sandboxes (docs/local-servers.md).
 #include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -12,6 +15,11 @@
 #include "cli/commands.h"
 #include "local/api.h"
 #include "local/http.h"
+#include "local/image_cache.h"
+#include "local/machine.h"
+#include "local/machine_backend.h"
+#include "local/netaddr.h"
+#include "local/sandbox.h"
 #include "local/store.h"
 
 namespace kiln::cli {
@@ -20,12 +28,15 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "Usage: kiln local [--listen 127.0.0.1:PORT] [--state DIR] [--time-scale F] "
-               "[--token TOKEN]\n\n"
+               "[--token TOKEN] [--faults FILE] [--image-cache DIR]\n\n"
                "  Serves the Hetzner Cloud API on loopback until SIGINT or SIGTERM.\n"
                "  --listen      address to listen on (default 127.0.0.1:8780; port 0 = any)\n"
                "  --state DIR   state directory (default ~/.local/state/kiln/local)\n"
                "  --time-scale  factor on action durations (default 1; 0 = at once)\n"
-               "  --token       API token to accept (default: generated and kept in DIR)\n");
+               "  --token       API token to accept (default: generated and kept in DIR)\n"
+               "  --image-cache DIR  built system images (default $KILN_IMAGE_CACHE, else $XDG_CACHE_HOME/kiln/images)\n"
+               "  --faults FILE inject faults (JSON rules; docs/local-faults.md); also\n"
+               "                /_kiln/faults and /_kiln/counters on loopback\n");
   return 1;
 }
 
@@ -46,6 +57,8 @@ int cmd_local(const Args& args) {
   std::string state;
   std::string token;
   double scale = 1.0;
+  std::string faults_file;
+  std::string image_cache;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     std::string val;
@@ -53,7 +66,8 @@ int cmd_local(const Args& args) {
     if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
       val = a.substr(eq + 1);
       a = a.substr(0, eq);
-    } else if (a == "--listen" || a == "--state" || a == "--time-scale" || a == "--token") {
+    } else if (a == "--listen" || a == "--state" || a == "--time-scale" || a == "--token" ||
+               a == "--faults" || a == "--image-cache") {
       if (i + 1 >= args.size()) {
         std::fprintf(stderr, "kiln local: %s needs a value\n", a.c_str());
         return 1;
@@ -66,6 +80,10 @@ int cmd_local(const Args& args) {
       state = val;
     else if (a == "--token" || a == "-token")
       token = val;
+    else if (a == "--faults" || a == "-faults")
+      faults_file = val;
+    else if (a == "--image-cache" || a == "-image-cache")
+      image_cache = val;
     else if (a == "--time-scale" || a == "-time-scale") {
       char* end = nullptr;
       scale = std::strtod(val.c_str(), &end);
@@ -120,7 +138,54 @@ int cmd_local(const Args& args) {
   kiln::local::ApiOptions opt;
   opt.token = token;
   opt.time_scale = scale;
+  // Real servers when this process may make sandboxes; else the API alone.
+  const std::string no_servers = kiln::local::sandbox_unavailable_reason();
+  std::unique_ptr<kiln::local::ImageCache> images;
+  std::unique_ptr<kiln::local::Machines> machines;
+  std::unique_ptr<kiln::local::MachineBackend> backend;
+  if (no_servers.empty()) {
+    // Absolute: loop devices are found again by their backing files' paths.
+    std::error_code ec;
+    const std::string state_abs = std::filesystem::canonical(state, ec).string();
+    const std::string inst = kiln::local::instance_for_state(state_abs);
+    std::string reaped = kiln::local::Machines::reap(state_abs, inst);
+    if (!reaped.empty())
+      std::fprintf(stderr, "kiln local: reaped what a previous run left: %s\n", reaped.c_str());
+    if (image_cache.empty()) {
+      // KILN_IMAGE_CACHE: one cache for every kiln local of a machine
+      // (CI, tests), as --image-cache would.
+      if (const char* env = std::getenv("KILN_IMAGE_CACHE"); env && *env) image_cache = env;
+    }
+    if (image_cache.empty()) {
+      const char* xdg = std::getenv("XDG_CACHE_HOME");
+      const char* home = std::getenv("HOME");
+      image_cache = xdg && *xdg ? std::string(xdg) + "/kiln/images"
+                                : std::string(home ? home : ".") + "/.cache/kiln/images";
+    }
+    images = std::make_unique<kiln::local::ImageCache>(image_cache);
+    images->set_log(
+        [](const std::string& line) { std::fprintf(stderr, "kiln local: %s\n", line.c_str()); });
+    kiln::local::Machines::Options mo;
+    mo.state_dir = state_abs;
+    mo.instance = inst;
+    mo.images = images.get();
+    machines = std::make_unique<kiln::local::Machines>(mo);
+    backend = std::make_unique<kiln::local::MachineBackend>(*machines);
+    opt.backend = backend.get();
+    opt.ipv4_offset = kiln::local::ipv4_offset_for_state(state);
+  }
   kiln::local::Api api(*store, opt);
+  if (backend) {
+    backend->set_api(&api);
+    for (auto& w : api.recover()) backend->submit(w);  // servers that were running boot again
+  }
+  if (!faults_file.empty() && !api.faults().load_file(faults_file, &err)) {
+    std::fprintf(stderr, "kiln local: --faults: %s\n", err.c_str());
+    return 1;
+  }
+  if (!faults_file.empty())
+    std::fprintf(stderr, "kiln local: %zu fault rule(s) from %s\n",
+                 api.faults().to_json()["rules"].size(), faults_file.c_str());
   kiln::local::HttpServer http(api);
   int bound = http.bind(host, port, &err);
   if (bound < 0) {
@@ -130,7 +195,10 @@ int cmd_local(const Args& args) {
   std::thread serve([&] { http.run(); });
   std::printf("kiln local: Hetzner Cloud API on http://%s:%d/v1 (state %s, time scale %g)\n",
               host.c_str(), bound, state.c_str(), scale);
-  std::printf("kiln local: servers are not reachable: sandboxes are not implemented yet\n");
+  if (!no_servers.empty())
+    std::printf("kiln local: servers are not reachable (%s); the API works\n", no_servers.c_str());
+  else
+    std::printf("kiln local: servers run in sandboxes (images in %s)\n", image_cache.c_str());
   std::printf("export HCLOUD_ENDPOINT=http://%s:%d/v1\n", host.c_str(), bound);
   std::printf("export HCLOUD_TOKEN=%s\n", token.c_str());
   std::fflush(stdout);
@@ -140,6 +208,7 @@ int cmd_local(const Args& args) {
   std::fprintf(stderr, "kiln local: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
   http.stop();
   serve.join();
+  machines.reset();  // stops every sandbox; before the Api it reports to goes
   return 0;
 }
 

@@ -7,10 +7,13 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <thread>
 #include <variant>
 
 #include "local/catalog.h"
+#include "local/fault_action.h"
 #include "local/labels.h"
+#include "local/netaddr.h"
 #include "local/pagination.h"
 #include "local/ssh_key.h"
 
@@ -114,6 +117,11 @@ struct Api::Ctx {
   double now;
   std::vector<std::string> seg;  // path segments after /v1
   json body;                     // parsed body (object), {} when empty
+  json fail_action = nullptr;    // from a fault: the actions this request starts fail
+  bool real = false;             // a backend does the servers' work
+  int64_t ipv4_offset = 0;       // ApiOptions::ipv4_offset
+  std::vector<int64_t> work{};   // actions whose work starts once committed
+  std::vector<int64_t> deleted_images{};
 
   std::optional<std::string> q(const std::string& k) const {
     auto it = req.query.find(k);
@@ -194,6 +202,8 @@ struct Engine {
   Store& st;
   double now;
   double scale;
+  json fail = nullptr;                   // {"code", "message"} when a fault makes the actions fail
+  std::vector<int64_t>* work = nullptr;  // with a backend: actions that have real work
 
   json new_action(const std::string& command, const json& resources, double start, double data_gb,
                   json effect) {
@@ -210,6 +220,14 @@ struct Engine {
               {"_start", start},
               {"_due", due},
               {"_effect", std::move(effect)}};
+    if (!fail.is_null()) a["_fail"] = fail;
+    static const std::set<std::string> real = {
+        "create_server", "start_server", "stop_server",   "shutdown_server",   "reboot_server",
+        "reset_server",  "create_image", "delete_server", "change_server_type"};
+    if (work && fail.is_null() && real.count(command)) {
+      a["_work"] = "pending";
+      work->push_back(id);
+    }
     st.put("action", id, a, due);
     return a;
   }
@@ -222,6 +240,11 @@ void Api::advance(double now) {
     auto a = store_.get("action", id);
     if (!a) continue;
     json& act = *a;
+    if (act.value("_work", std::string()) == "pending") continue;  // the real work goes on
+    if (act.contains("_fail")) {
+      finish_failed_action(store_, act, rfc3339(act.value("_due", now)));
+      continue;
+    }
     const std::string cmd = act["command"];
     json eff = act.value("_effect", json::object());
     int64_t sid = 0;
@@ -234,6 +257,9 @@ void Api::advance(double now) {
         s["status"] = eff.value("start", false) ? "starting" : "off";
       } else if (cmd == "start_server" || cmd == "reboot_server" || cmd == "reset_server") {
         s["status"] = "running";
+        // Rescue is for one boot: it resets on the first boot into it.
+        s["_in_rescue"] = eff.value("rescue", false);
+        if (eff.value("rescue", false)) s["rescue_enabled"] = false;
       } else if (cmd == "stop_server" || cmd == "shutdown_server") {
         s["status"] = "off";
       } else if (cmd == "enable_rescue") {
@@ -266,7 +292,9 @@ void Api::advance(double now) {
     if (cmd == "create_image" && eff.contains("image")) {
       if (auto img = store_.get("image", eff["image"])) {
         (*img)["status"] = "available";
-        (*img)["image_size"] = eff.value("data_gb", 0.0);
+        (*img)["image_size"] = act.contains("_result") && act["_result"].contains("image_size")
+                                   ? act["_result"]["image_size"]
+                                   : json(eff.value("data_gb", 0.0));
         store_.put("image", eff["image"], *img);
       }
     }
@@ -337,7 +365,7 @@ struct H {
   Store& st;
   Api::Ctx& c;
   double scale;
-  Engine eng() { return Engine{st, c.now, scale}; }
+  Engine eng() { return Engine{st, c.now, scale, c.fail_action, c.real ? &c.work : nullptr}; }
 
   // -- lists --
   Result list(const std::string& key, std::vector<json> items, const std::set<std::string>& sorts,
@@ -493,9 +521,23 @@ struct H {
     v["private_net"] = priv;
     v["volumes"] = json::array();
     v["load_balancers"] = json::array();
-    v["placement_group"] = nullptr;
+    v["placement_group"] = placement_group_of(s);
     v["iso"] = nullptr;
     return v;
+  }
+
+  // The next free address of a primary IP, "ipv4" or "ipv6".
+  std::string next_address(const std::string& t) {
+    int64_t n = st.next_id("ip_" + t, 0);
+    std::string ip = t == "ipv4" ? ipv4_for(n + c.ipv4_offset) : ipv6_for(n);
+    // Real servers: skip an address whose port 22 another kiln local's
+    // server holds (unless a wildcard listener holds them all).
+    if (t == "ipv4" && c.real && tcp_bind_problem("127.254.254.254", 22).empty())
+      for (int i = 0; i < 64 && !tcp_bind_problem(ip, 22).empty(); ++i) {
+        n = st.next_id("ip_" + t, 0);
+        ip = ipv4_for(n + c.ipv4_offset);
+      }
+    return ip;
   }
 
   json primary_ip_view(const json& p) {
@@ -802,6 +844,7 @@ struct H {
       if ((*img)["protection"].value("delete", false))
         return Error{423, "protected", "snapshot deletion is protected"};
       st.erase("image", *id);
+      c.deleted_images.push_back(*id);
       return ok(nullptr, 204);
     }
     if (m == "PUT") {
@@ -883,6 +926,8 @@ struct H {
       if (pn.contains("enable_ipv4") && pn["enable_ipv4"].is_boolean()) v4 = pn["enable_ipv4"];
       if (pn.contains("enable_ipv6") && pn["enable_ipv6"].is_boolean()) v6 = pn["enable_ipv6"];
     }
+    std::map<std::string, json> given_ips;  // public_net.ipv4/ipv6: primary IPs to assign
+    if (auto e = given_primary_ips(b, *loc, &given_ips)) return *e;
     json nets = json::array(), fws = json::array();
     if (b.contains("networks") && b["networks"].is_array())
       for (auto& n : b["networks"]) {
@@ -899,9 +944,17 @@ struct H {
       }
     if (b.contains("volumes") && b["volumes"].is_array() && !b["volumes"].empty())
       return invalid("volumes", "volume " + b["volumes"][0].dump() + " not found");
-    if (b.contains("placement_group") && b["placement_group"].is_number_integer() &&
-        b["placement_group"].get<int64_t>() != 0)
-      return invalid("placement_group", "placement group not found");
+    json pgroup = nullptr;
+    if (b.contains("placement_group") && !b["placement_group"].is_null()) {
+      auto g = b["placement_group"].is_number_integer()
+                   ? st.get("placement_group", b["placement_group"].get<int64_t>())
+                   : std::nullopt;
+      if (!g) return invalid("placement_group", "placement group not found");
+      if (placement_group_view(*g)["servers"].size() >= kSpreadMax)
+        return Error{422, "placement_error",
+                     "placement group " + b["placement_group"].dump() + " is full"};
+      pgroup = (*g)["id"];
+    }
     for (auto& s : st.list("server"))
       if (s["name"] == name)
         return Error{409,
@@ -930,12 +983,12 @@ struct H {
               {"_ssh_keys", keys},
               {"_networks", nets},
               {"_firewalls", fws},
+              {"_placement_group", pgroup},
               {"_ipv4", nullptr},
               {"_ipv6", nullptr}};
     auto make_ip = [&](const std::string& t) {
       int64_t pid = st.next_id("primary_ip", 500000);
-      int64_t n = st.next_id("ip_" + t, 0);
-      std::string ip = t == "ipv4" ? ipv4_for(n) : ipv6_for(n);
+      std::string ip = next_address(t);
       json dns = json::array();
       if (t == "ipv4") dns.push_back({{"ip", ip}, {"dns_ptr", reverse_ptr(ip)}});
       json p = {{"id", pid},
@@ -954,8 +1007,14 @@ struct H {
       st.put("primary_ip", pid, p);
       return json{{"id", pid}, {"ip", ip}};
     };
-    if (v4) s["_ipv4"] = make_ip("ipv4");
-    if (v6) s["_ipv6"] = make_ip("ipv6");
+    for (auto& [t, p] : given_ips) {
+      p["assignee_id"] = id;
+      p["assignee_type"] = "server";
+      st.put("primary_ip", p["id"], p);
+      s["_" + t] = {{"id", p["id"]}, {"ip", p["ip"]}};
+    }
+    if (v4 && !given_ips.count("ipv4")) s["_ipv4"] = make_ip("ipv4");
+    if (v6 && !given_ips.count("ipv6")) s["_ipv6"] = make_ip("ipv6");
     Engine e = eng();
     json res = json::array({{{"id", id}, {"type", "server"}}});
     json create = e.new_action("create_server", res, c.now, 0, {{"start", start}});
@@ -970,6 +1029,7 @@ struct H {
     if (keys.empty())
       root_password =
           random_string(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+    if (!root_password.is_null()) s["_root_password"] = root_password;
     st.put("server", id, s);
     return ok({{"server", server_view(s)},
                {"action", action_view(create, c.now)},
@@ -996,6 +1056,8 @@ struct H {
     json effect = json::object();
     double data_gb = 0;
     std::string status = s["status"];
+    if (name == "poweron" || name == "reboot" || name == "reset")
+      effect = {{"rescue", s.value("rescue_enabled", false)}};
     if (name == "poweron") {
       command = "start_server";
       if (status == "off") s["status"] = "starting";
@@ -1024,6 +1086,11 @@ struct H {
       command = "enable_rescue";
       extra["root_password"] =
           random_string(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+      // For the boot into rescue (kept in the private state, never shown).
+      json rkeys = json::array();
+      if (b.contains("ssh_keys") && b["ssh_keys"].is_array())
+        for (auto& r : b["ssh_keys"]) rkeys.push_back((*resolve_doc("ssh_key", r))["id"]);
+      s["_rescue"] = {{"keys", rkeys}, {"password", extra["root_password"]}};
     } else if (name == "disable_rescue") {
       command = "disable_rescue";
     } else if (name == "create_image") {
@@ -1149,8 +1216,9 @@ struct H {
         auto a = st.get("action", (*s)["_lock"]);
         if (a) return ok({{"action", action_view(*a, c.now)}});
       }
+      // "was": where a failed deletion (a fault) leaves the server.
       json a = eng().new_action("delete_server", json::array({{{"id", *id}, {"type", "server"}}}),
-                                c.now, 0, json::object());
+                                c.now, 0, {{"was", (*s)["status"]}});
       (*s)["status"] = "deleting";
       (*s)["_lock"] = a["id"];
       st.put("server", *id, *s);
@@ -1159,10 +1227,190 @@ struct H {
     return Error{405, "method_not_allowed", "method not allowed"};
   }
 
+  // -- placement groups (type spread: at most kSpreadMax servers) --
+  static constexpr size_t kSpreadMax = 10;
+
+  json placement_group_view(const json& g) {
+    json v = public_doc(g);
+    json servers = json::array();
+    for (auto& s : st.list("server"))
+      if (s.value("_placement_group", json()) == g["id"]) servers.push_back(s["id"]);
+    v["servers"] = servers;
+    return v;
+  }
+
+  json placement_group_of(const json& s) {
+    json id = s.value("_placement_group", json());
+    if (!id.is_number_integer()) return nullptr;
+    auto g = st.get("placement_group", id.get<int64_t>());
+    return g ? placement_group_view(*g) : json();
+  }
+
+  Result placement_groups_(const std::string& m) {
+    auto& b = c.body;
+    auto unique = [&](const json& name, std::optional<int64_t> self) -> std::optional<Error> {
+      for (auto& g : st.list("placement_group"))
+        if (g["name"] == name && (!self || g["id"] != *self))
+          return Error{409,
+                       "uniqueness_error",
+                       "name is already used",
+                       {{"fields", json::array({{{"name", "name"}}})}}};
+      return std::nullopt;
+    };
+    if (c.seg.size() == 1) {
+      if (m == "GET") {
+        std::vector<json> v;
+        auto types = c.qall("type");
+        for (auto& g : st.list("placement_group"))
+          if (types.empty() || std::find(types.begin(), types.end(), g["type"]) != types.end())
+            v.push_back(placement_group_view(g));
+        return list("placement_groups", v, {"id", "name", "created"});
+      }
+      if (m != "POST") return Error{405, "method_not_allowed", "method not allowed"};
+      if (!b.contains("name") || !b["name"].is_string() || b["name"].get<std::string>().empty())
+        return invalid("name", "is required");
+      if (!b.contains("type") || b["type"] != "spread") return invalid("type", "must be spread");
+      Labels labels;
+      if (auto e = parse_labels(b, &labels)) return *e;
+      if (auto e = unique(b["name"], std::nullopt)) return *e;
+      int64_t id = st.next_id("placement_group", 40000);
+      json g = {{"id", id},
+                {"name", b["name"]},
+                {"type", "spread"},
+                {"labels", labels},
+                {"created", rfc3339(c.now)}};
+      st.put("placement_group", id, g);
+      return ok({{"placement_group", placement_group_view(g)}, {"action", nullptr}}, 201);
+    }
+    auto id = seg_id(1);
+    auto g = id && c.seg.size() == 2 ? st.get("placement_group", *id) : std::nullopt;
+    if (!g) return not_found("placement_group");
+    if (m == "GET") return ok({{"placement_group", placement_group_view(*g)}});
+    if (m == "PUT") {
+      if (b.contains("name") && !b["name"].is_null()) {
+        if (!b["name"].is_string() || b["name"].get<std::string>().empty())
+          return invalid("name", "must be a non-empty string");
+        if (auto e = unique(b["name"], *id)) return *e;
+        (*g)["name"] = b["name"];
+      }
+      Labels labels;
+      if (auto e = parse_labels(b, &labels)) return *e;
+      if (b.contains("labels") && !b["labels"].is_null()) (*g)["labels"] = labels;
+      st.put("placement_group", *id, *g);
+      return ok({{"placement_group", placement_group_view(*g)}});
+    }
+    if (m == "DELETE") {
+      // Allowed with servers in it (they leave it), so that deleting a server
+      // and then its group right away works while the server is still deleting.
+      st.erase("placement_group", *id);
+      return ok(nullptr, 204);
+    }
+    return Error{405, "method_not_allowed", "method not allowed"};
+  }
+
+  // public_net.ipv4 / .ipv6 of POST /servers: IDs of unassigned primary IPs
+  // of that type in the server's location (Packer's public_ipv4/_ipv6).
+  std::optional<Error> given_primary_ips(const json& b, const LocationInfo& loc,
+                                         std::map<std::string, json>* out) {
+    if (!b.contains("public_net") || !b["public_net"].is_object()) return std::nullopt;
+    for (const std::string t : {"ipv4", "ipv6"}) {
+      const json& pn = b["public_net"];
+      if (!pn.contains(t) || pn[t].is_null()) continue;
+      const std::string field = "public_net." + t;
+      if (!pn[t].is_number_integer()) return invalid(field, "must be a primary IP ID");
+      auto p = st.get("primary_ip", pn[t].get<int64_t>());
+      if (!p) return invalid(field, "primary IP " + pn[t].dump() + " not found");
+      if ((*p)["type"] != t)
+        return Error{422, "primary_ip_version_mismatch",
+                     "primary IP " + pn[t].dump() + " is not of type " + t};
+      if (!(*p)["assignee_id"].is_null())
+        return Error{422, "primary_ip_assigned",
+                     "primary IP " + pn[t].dump() + " is already assigned"};
+      if ((*p)["_location"] != loc.id)
+        return Error{422, "primary_ip_datacenter_mismatch",
+                     "primary IP " + pn[t].dump() + " is not in location " + loc.name};
+      (*out)[t] = *p;
+    }
+    return std::nullopt;
+  }
+
+  Result create_primary_ip() {
+    auto& b = c.body;
+    if (!b.contains("name") || !b["name"].is_string() || b["name"].get<std::string>().empty())
+      return invalid("name", "is required");
+    if (!b.contains("type") || (b["type"] != "ipv4" && b["type"] != "ipv6"))
+      return invalid("type", "must be ipv4 or ipv6");
+    if (!b.contains("assignee_type") || b["assignee_type"] != "server")
+      return invalid("assignee_type", "must be server");
+    std::string t = b["type"];
+    Labels labels;
+    if (auto e = parse_labels(b, &labels)) return *e;
+    std::optional<json> server;
+    const LocationInfo* loc = nullptr;
+    if (b.contains("assignee_id") && !b["assignee_id"].is_null()) {
+      if (!b["assignee_id"].is_number_integer() ||
+          !(server = st.get("server", b["assignee_id"].get<int64_t>())))
+        return invalid("assignee_id", "server not found");
+      if (!(*server)["_" + t].is_null())
+        return Error{422, t == "ipv4" ? "server_has_ipv4" : "server_has_ipv6",
+                     "server already has a primary " + t};
+      if ((*server)["status"] != "off")
+        return Error{422, "server_not_stopped", "server must be stopped to assign a primary IP"};
+      loc = find_location((*server)["location"]);
+    } else if (b.contains("location") && !b["location"].is_null()) {
+      loc = resolve_location(b["location"]);
+      if (!loc) return invalid("location", "location not found");
+    } else if (b.contains("datacenter") && !b["datacenter"].is_null()) {
+      for (auto& l : locations())
+        if (b["datacenter"] == l.datacenter_name ||
+            b["datacenter"] == std::to_string(l.datacenter_id))
+          loc = &l;
+      if (!loc) return invalid("datacenter", "datacenter not found");
+    } else {
+      return invalid("location", "location or assignee_id is required");
+    }
+    for (auto& p : st.list("primary_ip"))
+      if (p["name"] == b["name"])
+        return Error{409,
+                     "uniqueness_error",
+                     "name is already used",
+                     {{"fields", json::array({{{"name", "name"}}})}}};
+    int64_t pid = st.next_id("primary_ip", 500000);
+    std::string ip = next_address(t);
+    json dns = json::array();
+    if (t == "ipv4") dns.push_back({{"ip", ip}, {"dns_ptr", reverse_ptr(ip)}});
+    bool auto_delete =
+        b.contains("auto_delete") && b["auto_delete"].is_boolean() && b["auto_delete"].get<bool>();
+    json p = {{"id", pid},
+              {"name", b["name"]},
+              {"ip", ip},
+              {"type", t},
+              {"assignee_id", server ? (*server)["id"] : json()},
+              {"assignee_type", "server"},
+              {"auto_delete", auto_delete},
+              {"blocked", false},
+              {"created", rfc3339(c.now)},
+              {"dns_ptr", dns},
+              {"labels", labels},
+              {"protection", {{"delete", false}}},
+              {"_location", loc->id}};
+    st.put("primary_ip", pid, p);
+    json res = json::array({{{"id", pid}, {"type", "primary_ip"}}});
+    if (server) {
+      (*server)["_" + t] = {{"id", pid}, {"ip", ip}};
+      st.put("server", (*server)["id"], *server);
+      res.push_back({{"id", (*server)["id"]}, {"type", "server"}});
+    }
+    // The document's example: a create_primary_ip action, also when unassigned.
+    json a = eng().new_action("create_primary_ip", res, c.now, 0, json::object());
+    return ok({{"primary_ip", primary_ip_view(p)}, {"action", action_view(a, c.now)}}, 201);
+  }
+
   // -- primary ips, networks, firewalls --
   Result primary_ips_(const std::string& m) {
     if (auto r = resource_actions("primary_ip", "primary_ip")) return *r;
     if (c.seg.size() == 1) {
+      if (m == "POST") return create_primary_ip();
       if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
       std::vector<json> v;
       auto ip = c.q("ip");
@@ -1299,9 +1547,25 @@ struct H {
 }  // namespace
 
 ApiResponse Api::handle(const ApiRequest& request) {
+  FaultDecision fault = faults_.decide(request.method, request.path);
+  // Slept before taking the lock: a slow endpoint does not stall the others.
+  if (fault.latency_ms > 0)
+    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(fault.latency_ms));
+  if (fault.drop) {
+    counters_.record(request.method, request.path, 0);
+    ApiResponse r;
+    r.drop = true;
+    return r;
+  }
+  ApiResponse r = handle_guarded(request, fault);
+  counters_.record(request.method, request.path, r.status);
+  return r;
+}
+
+ApiResponse Api::handle_guarded(const ApiRequest& request, const FaultDecision& fault) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    return handle_locked(request);
+    return handle_locked(request, fault);
   } catch (const std::exception& e) {
     // A bug, not bad input: answer 500 rather than abort, keep no partial write.
     store_.rollback();
@@ -1316,7 +1580,7 @@ ApiResponse Api::handle(const ApiRequest& request) {
   }
 }
 
-ApiResponse Api::handle_locked(const ApiRequest& request) {
+ApiResponse Api::handle_locked(const ApiRequest& request, const FaultDecision& fault) {
   double now = opt_.clock();
   ApiResponse resp;
   resp.headers.push_back({"X-Correlation-Id", random_string(16, "0123456789abcdef")});
@@ -1343,8 +1607,16 @@ ApiResponse Api::handle_locked(const ApiRequest& request) {
       request.authorization.compare(0, prefix.size(), prefix) != 0 ||
       request.authorization.substr(prefix.size()) != opt_.token)
     return error({401, "unauthorized", "unable to authenticate"});
+  // Injected errors come from behind the authentication, as the backend's do.
+  if (fault.error)
+    return error(
+        {fault.error->status, fault.error->code, fault.error->message, fault.error->details});
 
   Ctx c{request, now, {}, json::object()};
+  c.real = opt_.backend != nullptr;
+  c.ipv4_offset = opt_.ipv4_offset;
+  if (fault.fail_action)
+    c.fail_action = {{"code", fault.fail_action->code}, {"message", fault.fail_action->message}};
   std::string path = request.path;
   if (path.rfind("/v1/", 0) != 0) return error(not_found("resource"));
   size_t s = 4;
@@ -1389,6 +1661,8 @@ ApiResponse Api::handle_locked(const ApiRequest& request) {
     r = h.primary_ips_(m);
   else if (res == "networks")
     r = h.networks_(m);
+  else if (res == "placement_groups")
+    r = h.placement_groups_(m);
   else if (res == "firewalls")
     r = h.firewalls_(m);
   if (auto* e = std::get_if<Error>(&r)) {
@@ -1400,6 +1674,11 @@ ApiResponse Api::handle_locked(const ApiRequest& request) {
     std::string why = store_.last_error();
     store_.rollback();
     return error({500, "server_error", "state database: " + why});
+  }
+  // Committed: now the real work may start.
+  if (opt_.backend) {
+    for (int64_t aid : c.work) opt_.backend->submit(work_for(aid));
+    for (int64_t iid : c.deleted_images) opt_.backend->image_deleted(iid);
   }
   Out& o = std::get<Out>(r);
   if (o.list_meta) {
@@ -1422,6 +1701,86 @@ ApiResponse Api::handle_locked(const ApiRequest& request) {
     resp.headers.push_back({"Link", l});
   }
   return finish(o.status, o.body);
+}
+
+ServerWork Api::work_for(int64_t action_id) {
+  ServerWork w;
+  w.action_id = action_id;
+  auto a = store_.get("action", action_id);
+  if (!a) return w;
+  w.command = (*a)["command"];
+  w.effect = a->value("_effect", json::object());
+  for (auto& r : (*a)["resources"])
+    if (r["type"] == "server")
+      if (auto s = store_.get("server", r["id"].get<int64_t>())) w.server = *s;
+  if (w.server.is_null()) return w;
+  bool rescue = w.effect.value("rescue", false);
+  json ids = rescue ? w.server.value("_rescue", json::object()).value("keys", json::array())
+                    : w.server.value("_ssh_keys", json::array());
+  for (auto& id : ids)
+    if (id.is_number_integer())
+      if (auto k = store_.get("ssh_key", id.get<int64_t>()))
+        w.ssh_keys.push_back((*k)["public_key"]);
+  if (rescue)
+    w.root_password = w.server.value("_rescue", json::object()).value("password", std::string());
+  else
+    w.root_password = w.server.value("_root_password", std::string());
+  return w;
+}
+
+void Api::work_done(int64_t action_id, const std::string& error, const json& result) {
+  if (action_id == 0) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!store_.begin()) return;
+  auto a = store_.get("action", action_id);
+  if (a) {
+    (*a)["_work"] = error.empty() ? "done" : "failed";
+    if (!error.empty()) (*a)["_fail"] = {{"code", "action_failed"}, {"message", error}};
+    // A boot that failed leaves the server off, whatever it was before.
+    static const std::set<std::string> boots = {"start_server", "reboot_server", "reset_server"};
+    if (!error.empty() && boots.count((*a)["command"].get<std::string>()))
+      for (auto& r : (*a)["resources"])
+        if (r["type"] == "server")
+          if (auto s = store_.get("server", r["id"].get<int64_t>())) {
+            (*s)["status"] = "off";
+            store_.put("server", r["id"].get<int64_t>(), *s);
+          }
+    if (!result.is_null()) (*a)["_result"] = result;
+    store_.put("action", action_id, *a, a->value("_due", 0.0));
+  }
+  if (!store_.commit()) store_.rollback();
+}
+
+std::vector<ServerWork> Api::recover() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ServerWork> boots;
+  if (!store_.begin()) return boots;
+  for (auto& a : store_.list("action"))
+    if (a.value("_work", std::string()) == "pending") {
+      a["_work"] = "failed";
+      a["_fail"] = {{"code", "action_failed"},
+                    {"message", "kiln local was restarted while the action ran"}};
+      store_.put("action", a["id"], a, a.value("_due", 0.0));
+    }
+  for (auto& s : store_.list("server"))
+    if (s.value("status", std::string()) == "running") {
+      ServerWork w;
+      w.command = "start_server";
+      w.server = s;
+      bool rescue = s.value("_in_rescue", false);
+      w.effect = {{"rescue", rescue}};
+      json ids = rescue ? s.value("_rescue", json::object()).value("keys", json::array())
+                        : s.value("_ssh_keys", json::array());
+      for (auto& id : ids)
+        if (id.is_number_integer())
+          if (auto k = store_.get("ssh_key", id.get<int64_t>()))
+            w.ssh_keys.push_back((*k)["public_key"]);
+      if (rescue)
+        w.root_password = s.value("_rescue", json::object()).value("password", std::string());
+      boots.push_back(w);
+    }
+  if (!store_.commit()) store_.rollback();
+  return boots;
 }
 
 }  // namespace kiln::local

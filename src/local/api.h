@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "local/counters.h"
+#include "local/fault.h"
 #include "local/store.h"
 #include "local/token_bucket.h"
 
@@ -32,6 +34,27 @@ struct ApiResponse {
   int status = 200;
   std::string body;  // empty for 204
   std::vector<std::pair<std::string, std::string>> headers;
+  bool drop = false;  // a fault: close the connection without answering
+};
+
+// The real work behind a server action (machine_backend.h does it with
+// sandboxes). An action with work completes when both its modelled duration
+// has passed and the backend called Api::work_done().
+struct ServerWork {
+  int64_t action_id = 0;              // 0: not an action (a boot after a restart)
+  std::string command;                // create_server, start_server, stop_server, ...
+  nlohmann::json server;              // the stored server document (with its _ fields)
+  nlohmann::json effect;              // the action's _effect
+  std::vector<std::string> ssh_keys;  // public keys to authorise on this boot
+  std::string root_password;          // secret; set on this boot when not empty
+};
+
+class ServerBackend {
+ public:
+  virtual ~ServerBackend() = default;
+  // Starts the work and returns; must not call back into the Api before returning.
+  virtual void submit(const ServerWork& work) = 0;
+  virtual void image_deleted(int64_t image_id) = 0;
 };
 
 struct ApiOptions {
@@ -39,6 +62,11 @@ struct ApiOptions {
   double time_scale = 1.0;  // 0 = actions finish at once
   int64_t rate_limit = 3600;
   double refill_per_second = 1.0;
+  // Real servers; nullptr: servers are state only (actions end by duration).
+  ServerBackend* backend = nullptr;
+  // Servers' IPv4 addresses are 127.x.y.z counted from this (one block per
+  // state directory, so that two kiln local rarely pick the same ones).
+  int64_t ipv4_offset = 0;
   // Wall clock in seconds since the epoch; injectable for tests.
   std::function<double()> clock;
 };
@@ -46,7 +74,18 @@ struct ApiOptions {
 class Api {
  public:
   Api(Store& store, ApiOptions options);
+  // Applies the faults (latency, error, drop, failed actions), counts the
+  // request, then answers it.
   ApiResponse handle(const ApiRequest& request);
+  Faults& faults() { return faults_; }
+  Counters& counters() { return counters_; }
+
+  // The backend finished the work of an action: "" or why it failed; a
+  // create_image's result is {"image_size": GB}.
+  void work_done(int64_t action_id, const std::string& error, const nlohmann::json& result);
+  // After a restart: work a previous run never finished fails, and the
+  // servers that were running are returned to be booted again.
+  std::vector<ServerWork> recover();
 
   // Durations of actions in seconds before --time-scale (the duration model).
   static double base_duration(const std::string& command, double data_gb);
@@ -54,12 +93,16 @@ class Api {
   struct Ctx;  // one request, used by the handlers in api.cc
 
  private:
-  ApiResponse handle_locked(const ApiRequest& request);
+  ApiResponse handle_guarded(const ApiRequest& request, const FaultDecision& fault);
+  ApiResponse handle_locked(const ApiRequest& request, const FaultDecision& fault);
   void advance(double now);
+  ServerWork work_for(int64_t action_id);
   Store& store_;
   ApiOptions opt_;
   TokenBucket bucket_;
   std::mutex mu_;
+  Faults faults_;
+  Counters counters_;
 };
 
 }  // namespace kiln::local

@@ -1,6 +1,10 @@
 #include "local/http.h"
 
 #include <httplib.h>
+#include <signal.h>
+
+#include "local/control.h"
+#include "local/fault_drop.h"
 
 namespace kiln::local {
 
@@ -17,7 +21,16 @@ struct HttpServer::Impl {
     r.authorization = req.get_header_value("Authorization");
     r.host = req.get_header_value("Host");
     r.body = req.body;
-    ApiResponse out = api.handle(r);
+    ApiResponse out = req.path.rfind("/_kiln/", 0) == 0
+                          ? handle_control(api.faults(), api.counters(), r, req.remote_addr)
+                          : api.handle(r);
+    if (out.drop) {
+      // cpp-httplib still writes its response, into a socket already shut down.
+      shutdown_connection(req.local_port, req.remote_addr, req.remote_port);
+      res.status = 500;
+      res.set_header("Connection", "close");
+      return;
+    }
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);
     if (!out.body.empty()) res.set_content(out.body, "application/json");
@@ -25,6 +38,9 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(Api& api) : impl_(std::make_unique<Impl>(api)) {
+  // cpp-httplib sends without MSG_NOSIGNAL: a write to a connection the client
+  // (or a dropping fault) closed must fail with EPIPE, not kill the process.
+  signal(SIGPIPE, SIG_IGN);
   // Without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms per keep-alive reply.
   impl_->server.set_tcp_nodelay(true);
   impl_->server.set_keep_alive_max_count(1000);

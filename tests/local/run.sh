@@ -50,9 +50,11 @@ TOKEN=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 64)
 export HCLOUD_CONFIG=$TMP/cli.toml
 export HCLOUD_TOKEN=$TOKEN
 
+EXTRA_ARGS=()
 start_kiln() {
   : >"$TMP/out"
-  "$KILN" local --listen 127.0.0.1:0 --state "$TMP/state" --time-scale 0.01 --token "$TOKEN" \
+  "$KILN" local --listen 127.0.0.1:0 --state "$TMP/state" --time-scale 0.01 --token "$TOKEN" "${EXTRA_ARGS[@]}" \
+    --image-cache "${KILN_TEST_IMAGE_CACHE:-/var/cache/kiln-test/images}" \
     >"$TMP/out" 2>"$TMP/err" &
   PID=$!
   ENDPOINT=""
@@ -76,7 +78,14 @@ if start_kiln; then ok "kiln local starts and answers GET /v1/locations"; else
   echo "$PASS passed, $FAIL failed"
   exit 1
 fi
-check "startup says servers are unreachable" grep -q "servers are not reachable: sandboxes are not implemented yet" "$TMP/out"
+# As root, servers are real sandboxes (with sshd); without root, the API alone.
+SANDBOXES=0
+grep -q "servers run in sandboxes" "$TMP/out" && SANDBOXES=1
+if [ "$(id -u)" -eq 0 ]; then
+  check "startup as root says servers run in sandboxes" test "$SANDBOXES" = 1
+else
+  check "startup without root says servers are unreachable" grep -q "servers are not reachable" "$TMP/out"
+fi
 check "startup prints HCLOUD_TOKEN" grep -q "^export HCLOUD_TOKEN=$TOKEN\$" "$TMP/out"
 
 # Rate limit headers and the error envelope for a bad token.
@@ -126,6 +135,31 @@ check "s2 runs the arm debian-12" test "$(api /servers?name=s2 | jq -r '.servers
 OUT=$(hcloud server enable-rescue s1 --ssh-key k1 2>&1)
 check "enable-rescue prints a root password" grep -q "Rescue enabled for server [0-9]* with root password: ." <<<"$OUT"
 check "s1 rescue_enabled" test "$(hcloud server describe s1 -o json | jq -r .rescue_enabled)" = "true"
+
+# Real servers: `hcloud server ssh` (through an ssh wrapper that brings the
+# test key), rescue after reset, a write to /dev/sda that a server made from
+# the snapshot finds again (below).
+mkdir -p "$TMP/bin"
+printf '#!/bin/sh\nexec /usr/bin/ssh -i "%s" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR "$@"\n' "$TMP/key" >"$TMP/bin/ssh"
+chmod +x "$TMP/bin/ssh"
+hssh() {  # hssh SERVER COMMAND: retried while sshd comes up (host keys first)
+  local out=""
+  for _ in $(seq 1 150); do
+    out=$(PATH="$TMP/bin:$PATH" hcloud server ssh "$1" "$2" 2>&1) && { echo "$out"; return 0; }
+    sleep 0.2
+  done
+  echo "$out"
+  return 1
+}
+if [ "$SANDBOXES" = 1 ]; then
+  OUT=$(hssh s1 '. /etc/os-release; echo "$(hostname) $VERSION_CODENAME"')
+  check "hcloud server ssh s1: debian 12 on its disk" grep -q "^s1 bookworm\$" <<<"$OUT"
+  OUT=$(hcloud server reset s1 2>&1)
+  check "reset s1 (into rescue)" grep -q "reset" <<<"$OUT"
+  check "rescue is for one boot: rescue_enabled false after it" test "$(hcloud server describe s1 -o json | jq -r .rescue_enabled)" = "false"
+  OUT=$(hssh s1 'set -e; findmnt -no FSTYPE /; mount /dev/disk/by-label/root /mnt; echo from-rescue >/mnt/root/kiln-data; umount /mnt; echo written')
+  check "rescue: root in RAM, the disk's root by label, written" bash -c 'grep -q "^overlay$" <<<"$1" && grep -q "^written$" <<<"$1"' _ "$OUT"
+fi
 OUT=$(hcloud server poweroff s1 2>&1)
 check "poweroff" grep -q "stopped" <<<"$OUT"
 check "s1 is off" test "$(hcloud server describe s1 -o json | jq -r .status)" = "off"
@@ -146,10 +180,68 @@ hcloud server add-label s2 after=kill >/dev/null 2>&1
   wait "$PID"
 } 2>/dev/null
 PID=""
+# The restart also loads a --faults file (docs/local-faults.md).
+cat >"$TMP/faults.json" <<'EOF'
+// one injected error, on the first GET /v1/ssh_keys
+{"seed": 7, "rules": [{"match": "GET /v1/ssh_keys",
+  "error": {"code": "maintenance", "message": "injected from the file"}, "count": 1}]}
+EOF
+EXTRA_ARGS=(--faults "$TMP/faults.json")
 if start_kiln; then ok "restart on the same state after SIGKILL"; else bad "restart on the same state after SIGKILL" "$(cat "$TMP/err")"; fi
 check "after restart: the last write before SIGKILL is there" test "$(names -l after=kill)" = "s2"
 check "after restart: servers kept" test "$(names)" = "s1,s2"
 check "after restart: snapshot kept" test "$(hcloud image list -l purpose=seed -o json | jq -r '.[0].id')" = "$IMG"
+
+# Faults (docs/local-faults.md): the file's rule, then rules from the control
+# endpoint, as the hcloud CLI sees them; then the request counters.
+OUT=$(hcloud ssh-key list 2>&1)
+check "--faults file: injected error reaches the CLI" grep -q "^hcloud: injected from the file (maintenance)" <<<"$OUT"
+check "--faults file: count 1, the next list works" test "$(hcloud ssh-key list -o json | jq length)" = "1"
+BASE=${HCLOUD_ENDPOINT%/v1}
+ctl() { curl -s -X "$1" "$BASE/_kiln/$2" ${3:+-d "$3"}; }
+check "control: faults need no token" test "$(ctl GET faults | jq -r '.rules[0].fired')" = "1"
+ctl DELETE counters
+ctl POST faults '{"rules": [{"match": "POST /v1/servers", "error": {"code": "unavailable", "message": "no capacity"}, "count": 1},
+  {"match": "POST /v1/ssh_keys", "drop": true, "count": 1},
+  {"match": "POST /v1/servers/*/actions/create_image", "fail_action": {"code": "image_failed", "message": "the disk could not be read"}, "count": 1}]}' >/dev/null
+OUT=$(hcloud server create --name s9 --type cx23 --image debian-12 2>&1)
+check "injected 503 on server create reaches the CLI" grep -q "^hcloud: no capacity (unavailable)" <<<"$OUT"
+check "no server made by the refused create" test "$(names)" = "s1,s2"
+OUT=$(hcloud ssh-key create --name k9 --public-key-from-file "$TMP/key.pub" 2>&1)
+check "dropped connection: the CLI sees EOF" grep -q 'EOF' <<<"$OUT"
+OUT=$(hcloud server create-image --type snapshot --description broken s1 2>&1)
+check "failed create_image action reaches the CLI" grep -q "failed: the disk could not be read (image_failed)" <<<"$OUT"
+check "no image left by the failed create_image" test "$(hcloud image list --type snapshot -o json | jq length)" = "1"
+COUNTERS=$(ctl GET counters)
+check "counters: POST /v1/servers 503, POST /v1/ssh_keys dropped" test "$(jq -r '[.endpoints["POST /v1/servers"].by_status["503"], .endpoints["POST /v1/ssh_keys"].by_status.dropped] | join(",")' <<<"$COUNTERS")" = "1,1"
+check "counters: create_image by template" test "$(jq -r '.endpoints["POST /v1/servers/{id}/actions/create_image"].total' <<<"$COUNTERS")" = "1"
+ctl DELETE faults
+
+# Primary IPs, as Packer's public_ipv4 uses them: made apart, given to a
+# server; and a placement group.
+OUT=$(hcloud placement-group create --name pg --type spread 2>&1)
+check "placement-group create" grep -q "Placement group [0-9]* created" <<<"$OUT"
+OUT=$(hcloud primary-ip create --type ipv4 --name p1 --datacenter fsn1-dc14 2>&1)
+check "primary-ip create" grep -q "Primary IP [0-9]* created" <<<"$OUT"
+P1=$(api "/primary_ips?name=p1" | jq -r '.primary_ips[0] | "\(.id) \(.ip)"')
+OUT=$(hcloud server create --name s8 --type cx23 --image debian-12 --location fsn1 --primary-ipv4 p1 --placement-group pg --start-after-create=false 2>&1)
+check "server create --primary-ipv4 p1 uses its address" grep -q "^IPv4: ${P1#* }\$" <<<"$OUT"
+check "the server is in placement group pg" test "$(hcloud server describe s8 -o json | jq -r .placement_group.name)" = "pg"
+hcloud server delete s8 >/dev/null 2>&1
+for _ in $(seq 1 100); do [ "$(names)" = "s1,s2" ] && break; sleep 0.05; done
+check "the primary IP stays, unassigned, when its server goes" test "$(api "/primary_ips/${P1% *}" | jq -r .primary_ip.assignee_id)" = "null"
+OUT=$(hcloud primary-ip delete p1 2>&1)
+check "primary-ip delete" grep -q "deleted" <<<"$OUT"
+OUT=$(hcloud placement-group delete pg 2>&1)
+check "placement-group delete" grep -q "deleted" <<<"$OUT"
+
+if [ "$SANDBOXES" = 1 ]; then
+  OUT=$(hcloud server create --name s4 --type cx23 --image "$IMG" --ssh-key k1 2>&1)
+  check "server s4 from the snapshot" grep -q "Server [0-9]* created" <<<"$OUT"
+  OUT=$(hssh s4 'cat /root/kiln-data')
+  check "s4 holds what rescue wrote on s1" grep -q "^from-rescue$" <<<"$OUT"
+  hcloud server delete s4 >/dev/null 2>&1
+fi
 
 # Deletion.
 OUT=$(hcloud server delete s1 2>&1)
