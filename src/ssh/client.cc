@@ -541,11 +541,17 @@ struct LineSplitter {
 
 struct ExitInfo {
   std::string signal;
+  bool exited = false;  // an exit status or signal arrived
 };
+
+void on_exit_status(ssh_session, ssh_channel, int, void* userdata) {
+  static_cast<ExitInfo*>(userdata)->exited = true;
+}
 
 void on_exit_signal(ssh_session, ssh_channel, const char* signal, int, const char*, const char*,
                     void* userdata) {
   static_cast<ExitInfo*>(userdata)->signal = signal != nullptr ? signal : "";
+  static_cast<ExitInfo*>(userdata)->exited = true;
 }
 
 struct ChannelCloser {
@@ -580,35 +586,101 @@ Result<ExecResult> Client::exec(const std::string& command, const ExecOptions& o
   ssh_channel_callbacks_struct cb{};
   cb.userdata = &exit_info;
   cb.channel_exit_signal_function = on_exit_signal;
+  cb.channel_exit_status_function = on_exit_status;
   ssh_callbacks_init(&cb);
   ssh_set_channel_callbacks(ch.get(), &cb);
+  // cb lives on this stack frame: unregister it on every way out (a
+  // cancelled or failed command returns early), or libssh calls into a
+  // dead frame when the channel or session is closed later.
+  struct CallbacksGuard {
+    ssh_channel ch;
+    ssh_channel_callbacks cb;
+    ~CallbacksGuard() { ssh_remove_channel_callbacks(ch, cb); }
+  } callbacks_guard{ch.get(), &cb};
 
   if (ssh_channel_request_exec(ch.get(), command.c_str()) != SSH_OK) {
     if (!ssh_is_connected(s)) return dropped("starting the command");
     return im.err(ErrorKind::kChannel, step,
                   "the server refused to run the command: " + lib_error(s));
   }
-  if (!opt.stdin_data.empty()) {
-    const char* p = opt.stdin_data.data();
-    std::size_t left = opt.stdin_data.size();
-    while (left > 0) {
-      uint32_t n = static_cast<uint32_t>(std::min<std::size_t>(left, kChunk));
-      int w = ssh_channel_write(ch.get(), p, n);
-      if (w == SSH_ERROR) {
-        if (!ssh_is_connected(s)) return dropped("sending standard input");
-        break;  // the command closed its input; its output still counts
-      }
-      p += w;
-      left -= static_cast<std::size_t>(w);
-    }
-  }
-  ssh_channel_send_eof(ch.get());
-
   LineSplitter out_lines{{}, &opt.on_stdout};
   LineSplitter err_lines{{}, &opt.on_stderr};
   std::vector<char> buf(kChunk);
   ssh_event event = ssh_event_new();
   ssh_event_add_session(event, s);
+  struct EventFree {
+    ssh_session s;
+    ssh_event e;
+    ~EventFree() {
+      ssh_event_remove_session(e, s);
+      ssh_event_free(e);
+    }
+  } event_free{s, event};
+  auto drain = [&] {
+    for (int stream = 0; stream < 2; ++stream) {
+      int r = ssh_channel_read_nonblocking(ch.get(), buf.data(), buf.size(), stream);
+      if (r > 0)
+        (stream == 0 ? out_lines : err_lines).feed(buf.data(), static_cast<std::size_t>(r));
+    }
+  };
+  // Sends [p, p+left): 1 when sent, 0 when the command closed its input or
+  // ended (its output still counts), -1 when the connection dropped, -2
+  // when cancelled. Never writes more than the window allows, so a command
+  // that exits without reading everything cannot leave us blocked.
+  auto send = [&](const char* p, std::size_t left) -> int {
+    while (left > 0) {
+      uint32_t win = ssh_channel_window_size(ch.get());
+      if (win == 0) {
+        if (opt.cancelled && opt.cancelled()) return -2;
+        if (exit_info.exited || !ssh_channel_is_open(ch.get())) return 0;
+        if (!ssh_is_connected(s)) return -1;
+        // Returns as soon as packets (a window adjustment) were processed.
+        ssh_event_dopoll(event, 100);
+        drain();
+        continue;
+      }
+      uint32_t n = static_cast<uint32_t>(std::min<std::size_t>({left, kChunk, std::size_t{win}}));
+      int w = ssh_channel_write(ch.get(), p, n);
+      if (w == SSH_ERROR) return ssh_is_connected(s) ? 0 : -1;
+      p += w;
+      left -= static_cast<std::size_t>(w);
+    }
+    return 1;
+  };
+  if (opt.stdin_source) {
+    std::vector<char> in(kChunk);
+    for (;;) {
+      if (opt.cancelled && opt.cancelled()) {
+        ssh_channel_request_send_signal(ch.get(), "TERM");
+        return im.err(ErrorKind::kChannel, step, "cancelled");
+      }
+      std::ptrdiff_t n = opt.stdin_source(in.data(), in.size());
+      if (n < 0) {
+        ssh_channel_request_send_signal(ch.get(), "TERM");
+        return im.err(ErrorKind::kChannel, "stdin", "reading the standard input failed");
+      }
+      if (n == 0) break;
+      int sent = send(in.data(), static_cast<std::size_t>(n));
+      if (sent == -2) {
+        ssh_channel_request_send_signal(ch.get(), "TERM");
+        return im.err(ErrorKind::kChannel, step, "cancelled");
+      }
+      if (sent < 0) return dropped("sending standard input");
+      if (sent == 0) break;
+      // Drain what the command printed meanwhile, so its output never
+      // fills the window and stalls it while we are still writing.
+      drain();
+    }
+  } else if (!opt.stdin_data.empty()) {
+    int sent = send(opt.stdin_data.data(), opt.stdin_data.size());
+    if (sent == -2) {
+      ssh_channel_request_send_signal(ch.get(), "TERM");
+      return im.err(ErrorKind::kChannel, step, "cancelled");
+    }
+    if (sent < 0) return dropped("sending standard input");
+  }
+  ssh_channel_send_eof(ch.get());
+
   auto quiet_since = Clock::now();
   const auto ka = im.cfg.keep_alive_interval;
   const int poll_ms = ka.count() > 0 ? static_cast<int>(std::min<long>(ka.count(), 1000)) : 1000;
@@ -645,8 +717,6 @@ Result<ExecResult> Client::exec(const std::string& command, const ExecOptions& o
       quiet_since = Clock::now();
     }
   }
-  ssh_event_remove_session(event, s);
-  ssh_event_free(event);
   out_lines.finish();
   err_lines.finish();
   if (cancelled) {
@@ -660,7 +730,6 @@ Result<ExecResult> Client::exec(const std::string& command, const ExecOptions& o
     out.exit_signal = exit_info.signal;
     if (status < 0 && exit_info.signal.empty() && !ssh_is_connected(s)) lost = true;
   }
-  ssh_remove_channel_callbacks(ch.get(), &cb);
   if (lost && out.exit_status < 0 && out.exit_signal.empty()) {
     return dropped("while the command ran");
   }

@@ -67,6 +67,11 @@ struct ExecOptions {
   std::function<void(std::string_view line)> on_stderr;
   // Sent to the command's standard input, then EOF.
   std::string stdin_data;
+  // Streamed standard input, used instead of stdin_data when set, so a
+  // large input (a disk image) never sits in memory: called for the next
+  // bytes with a buffer and its capacity, returns how many it wrote (> 0),
+  // 0 at the end (EOF follows), or -1 to abort (exec then fails, "stdin").
+  std::function<std::ptrdiff_t(char* buf, std::size_t cap)> stdin_source;
   // A session that drops before an exit status arrives is success when true
   // (a provisioner that reboots the machine).
   bool expect_disconnect = false;

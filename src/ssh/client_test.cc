@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -389,6 +390,88 @@ TEST(SshExec, StreamsManyLinesInOrderWithExitCodes) {
   auto rr = c->exec("tac", in);
   ASSERT_TRUE(rr.ok());
   EXPECT_EQ(got, (std::vector<std::string>{"b", "a"}));
+}
+
+TEST(SshExec, StreamedStdinReachesTheCommandInOrder) {
+  auto sshd = start_sshd();
+  ASSERT_TRUE(sshd);
+  auto c = must_connect(key_config(*sshd));
+  ASSERT_TRUE(c);
+  // 20 MiB of a pattern that differs per offset, handed over in odd-sized
+  // pieces; the command echoes stderr lines while reading (drained while we
+  // write) and reports the checksum of what it read.
+  const std::size_t total = 20u << 20;
+  std::size_t made = 0;
+  std::uint32_t x = 1;
+  TempDir dir;
+  std::ofstream local(dir.path() + "/in", std::ios::binary);
+  ExecOptions o;
+  o.stdin_source = [&](char* buf, std::size_t cap) -> std::ptrdiff_t {
+    std::size_t n = std::min<std::size_t>({cap, total - made, 12345});
+    for (std::size_t i = 0; i < n; ++i) {
+      x = x * 1103515245u + 12345u;
+      buf[i] = static_cast<char>(x >> 24);
+    }
+    local.write(buf, static_cast<std::streamsize>(n));
+    made += n;
+    return static_cast<std::ptrdiff_t>(n);
+  };
+  std::vector<std::string> out;
+  int err_lines = 0;
+  o.on_stdout = [&](std::string_view l) { out.emplace_back(l); };
+  o.on_stderr = [&](std::string_view) { ++err_lines; };
+  auto r = c->exec("for i in $(seq 2000); do echo noise $i >&2; done; md5sum | cut -d' ' -f1", o);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  local.close();
+  EXPECT_EQ(r->exit_status, 0);
+  EXPECT_EQ(made, total);
+  EXPECT_EQ(err_lines, 2000);
+  std::string md5;
+  ASSERT_EQ(testing::run_command({"md5sum", dir.path() + "/in"}, &md5), 0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0], md5.substr(0, 32));
+}
+
+TEST(SshExec, ACommandThatStopsReadingEndsTheStream) {
+  auto sshd = start_sshd();
+  ASSERT_TRUE(sshd);
+  auto c = must_connect(key_config(*sshd));
+  ASSERT_TRUE(c);
+  // 1 GiB on offer; the command reads 1 MiB and exits. The window fills
+  // and the stream must end with the command, not hang until a timeout.
+  std::uint64_t offered = 0;
+  ExecOptions o;
+  o.stdin_source = [&](char* buf, std::size_t cap) -> std::ptrdiff_t {
+    if (offered >= (1u << 30)) return 0;
+    std::memset(buf, 'x', cap);
+    offered += cap;
+    return static_cast<std::ptrdiff_t>(cap);
+  };
+  auto r = c->exec("head -c 1048576 >/dev/null; exit 3", o);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->exit_status, 3);
+  EXPECT_LT(offered, 1u << 30);
+}
+
+TEST(SshExec, StreamedStdinFailureAbortsTheCommand) {
+  auto sshd = start_sshd();
+  ASSERT_TRUE(sshd);
+  auto c = must_connect(key_config(*sshd));
+  ASSERT_TRUE(c);
+  ExecOptions o;
+  int calls = 0;
+  o.stdin_source = [&](char* buf, std::size_t) -> std::ptrdiff_t {
+    if (++calls > 3) return -1;
+    buf[0] = 'x';
+    return 1;
+  };
+  auto r = c->exec("cat >/dev/null", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().step, "stdin");
+  // The connection stays usable.
+  auto again = c->exec("true");
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(again->exit_status, 0);
 }
 
 TEST(SshExec, KilledBySignalReportsIt) {
