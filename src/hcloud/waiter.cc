@@ -1,6 +1,7 @@
 #include "hcloud/waiter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -69,7 +70,14 @@ Duration ActionWaiter::expected_duration(std::string_view command) {
 
 Duration ActionWaiter::expected_locked(std::string_view command) const {
   auto it = observed_.find(command);
-  return it == observed_.end() ? expected_duration(command) : it->second.estimate;
+  if (it != observed_.end()) return it->second.estimate;
+  auto table = std::chrono::duration<double, std::milli>(expected_duration(command));
+  return Duration(static_cast<Duration::rep>(table.count() * std::exp(log_speed_)));
+}
+
+double ActionWaiter::speed() const {
+  std::lock_guard lock(mu_);
+  return std::exp(log_speed_);
 }
 
 Duration ActionWaiter::expected_for(std::string_view command) const {
@@ -82,9 +90,21 @@ void ActionWaiter::observe_locked(const Tracked& t, TimePoint now) {
   auto lo = std::chrono::duration_cast<Duration>(t.last_running - t.registered);
   auto hi = std::chrono::duration_cast<Duration>(now - t.registered);
   Duration seen = lo + (hi - lo) / 2;
+  // The cloud's speed against the table, over all commands: a cloud that
+  // ends a create_server in a tenth of the table's time will likely do the
+  // same with a snapshot. Clamped so one odd observation cannot run away.
+  double table = std::chrono::duration<double>(expected_duration(t.action.command)).count();
+  double ratio = std::clamp(std::chrono::duration<double>(seen).count() / table, 1e-3, 10.0);
+  speed_weight_ = std::min(speed_weight_ + 1, 8);
+  log_speed_ += (std::log(ratio) - log_speed_) / speed_weight_;
   auto [it, fresh] = observed_.try_emplace(t.action.command);
   Observed& o = it->second;
   if (fresh) o = {expected_duration(t.action.command), 1};
+  if (fresh) {
+    auto scaled =
+        std::chrono::duration<double, std::milli>(o.estimate).count() * std::exp(log_speed_);
+    o.estimate = Duration(static_cast<Duration::rep>(scaled));
+  }
   o.weight = std::min(o.weight + 1, 8);
   o.estimate += (seen - o.estimate) / o.weight;
 }
@@ -214,6 +234,8 @@ std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& act
     t->key = key;
     t->expected = expected_locked(action.command);
     t->next_poll = t->registered + interval_for(*t, t->registered);
+    if (config_.probe_until_observed && speed_weight_ == 0)
+      t->next_poll = std::min(t->next_poll, t->registered + config_.min_interval);
   }
   if (opts.stop.stop_possible()) {
     // Set up before the poller can see the entry (it resets the callback

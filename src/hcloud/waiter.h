@@ -49,6 +49,12 @@ struct WaiterConfig {
   // one of a batch is then still watched closely).
   double max_spare_credit = 120;
   bool start_thread = true;  // false: driven by run_due() (tests, benchmarks)
+  // Until this waiter has seen an action end, new actions get their first
+  // look after min_interval: one request that tells a cloud whose actions
+  // take a fraction of the table's durations (kiln local with
+  // --time-scale, a fast region) from one that matches it. What it learns
+  // scales every command's expectation (see expected_for).
+  bool probe_until_observed = true;
 };
 
 class ActionWaiter {
@@ -79,10 +85,14 @@ class ActionWaiter {
 
   // How long an action of this command usually takes (a fixed table).
   static Duration expected_duration(std::string_view command);
-  // What this waiter expects now: the table's figure refined by the
-  // completions of the same command it has seen (a running mean that
-  // weighs the table as one observation and forgets beyond 8).
+  // What this waiter expects now: the table's figure scaled by the speed
+  // of the cloud seen so far (observed/table over every completion, a
+  // geometric running mean), then refined by the completions of the same
+  // command (a running mean that weighs the scaled table as one
+  // observation and forgets beyond 8).
   Duration expected_for(std::string_view command) const;
+  // observed/table so far (1 before any completion).
+  double speed() const;
 
  private:
   struct Tracked;
@@ -117,6 +127,8 @@ class ActionWaiter {
   std::condition_variable cv_;
   std::map<std::uint64_t, std::shared_ptr<Tracked>> tracked_;
   std::map<std::string, Observed, std::less<>> observed_;
+  double log_speed_ = 0;  // log(observed/table), a running mean
+  int speed_weight_ = 0;  // completions behind it (capped at 8)
   std::map<Client*, Budget> budgets_;
   std::uint64_t next_key_ = 1;
   std::uint64_t requests_ = 0;
