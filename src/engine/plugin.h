@@ -81,6 +81,9 @@ class Ui {
   // Asks on the terminal and returns the answer line ("" on EOF or when
   // there is no terminal).
   virtual std::string ask(const std::string& question) = 0;
+  // Registers a secret found at run time (a temporary private key, a root
+  // password): filtered from all output from now on.
+  virtual void add_secret(const std::string& /*secret*/) {}
 };
 
 // What a plugin knows about the build it runs in.
@@ -96,6 +99,7 @@ struct BuildInfo {
   // The template (path.root, secrets to filter); never null while running.
   const tmpl::Config* config = nullptr;
   bool debug = false;        // -debug
+  bool force = false;        // -force (the manifest starts afresh on a new run)
   bool interactive = false;  // a terminal is attached (breakpoint, ask)
 };
 
