@@ -6,8 +6,14 @@ BUILD := build
 ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 FUZZ_SECONDS ?= 60
+# One image cache for every kiln local the tests start (Debian systems built
+# with debootstrap: minutes on a fresh machine, then reused).
+TEST_IMAGE_CACHE ?= /var/cache/kiln-test/images
+# Slow tests that need root, loop devices and the image cache: phases of
+# their own, not part of the unit tests (nor of the ASan run).
+SLOW_LABELS := local_sandbox|local_images
 
-.PHONY: all deps build asan fuzz test test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-nixos test-fuzz \
+.PHONY: all deps build asan fuzz test test-images test-sandbox test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-upload test-nixos test-fuzz \
         test-full demo bench format clean
 
 all: build
@@ -30,21 +36,37 @@ fuzz: deps
 # Every phase prints its duration (scripts/phase.sh).
 test: deps
 	@scripts/phase.sh build $(MAKE) --no-print-directory build
+	@scripts/phase.sh local-images $(MAKE) --no-print-directory test-images
 	@scripts/phase.sh unit-tests $(MAKE) --no-print-directory test-unit
+	@scripts/phase.sh local-sandbox $(MAKE) --no-print-directory test-sandbox
 	@scripts/phase.sh hcl-specsuite $(MAKE) --no-print-directory test-specsuite
 	@scripts/phase.sh hcl-corpus $(MAKE) --no-print-directory test-corpus
 	@scripts/phase.sh hcl-fmt $(MAKE) --no-print-directory test-fmt
 	@scripts/phase.sh template-cli $(MAKE) --no-print-directory test-template
 	@scripts/phase.sh local-hcloud-cli $(MAKE) --no-print-directory test-local
+	@scripts/phase.sh upload $(MAKE) --no-print-directory test-upload
 	@scripts/phase.sh nixos-recipe $(MAKE) --no-print-directory test-nixos
 	@scripts/phase.sh asan-unit-tests $(MAKE) --no-print-directory test-asan
 	@scripts/phase.sh fuzz $(MAKE) --no-print-directory test-fuzz
 
+test-images test-unit test-sandbox test-asan test-local test-upload test-nixos demo: \
+  export KILN_IMAGE_CACHE := $(TEST_IMAGE_CACHE)
+test-images test-unit test-sandbox test-asan test-local test-upload test-nixos: \
+  export KILN_TEST_IMAGE_CACHE := $(TEST_IMAGE_CACHE)
+
+# Builds (or checks) the image cache: debian-12 and the rescue system for
+# amd64 and arm64 (arm64 under qemu-user).
+test-images: build
+	@cd $(BUILD) && ctest --output-on-failure -L local_images
+
 test-unit:
-	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE '$(SLOW_LABELS)'
+
+test-sandbox: build
+	@cd $(BUILD) && ctest --output-on-failure -L local_sandbox
 
 test-asan: asan
-	@cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS)
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS) -LE '$(SLOW_LABELS)'
 
 test-specsuite: build
 	@tests/hcl/specsuite.sh $(BUILD)/kiln
@@ -61,15 +83,19 @@ test-template: build
 test-local: build
 	@tests/local/run.sh $(BUILD)/kiln
 
+# After test-local: uses the Debian image it left in the image cache.
+test-upload: build
+	@tests/upload/run.sh $(BUILD)/kiln
+
 test-nixos: build
 	@tests/nixos/run.sh $(BUILD)/kiln
 
 test-fuzz: fuzz
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# The long matrices; today the same as test with a longer fuzzing run.
+# The long matrices: every injected fault of the build matrix, longer fuzzing.
 test-full:
-	@$(MAKE) --no-print-directory test FUZZ_SECONDS=600
+	@KILN_FAULT_MATRIX=full $(MAKE) --no-print-directory test FUZZ_SECONDS=600
 
 demo: build
 	@scripts/demo.sh $(BUILD)/kiln

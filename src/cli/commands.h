@@ -17,5 +17,8 @@ int cmd_inspect(const Args& args);   // inspect.cc
 int cmd_console(const Args& args);   // console.cc
 int cmd_init(const Args& args);      // init.cc
 int cmd_local(const Args& args);     // local.cc
+int cmd_build(const Args& args);     // build.cc
+int cmd_cleanup(const Args& args);   // cleanup.cc
+int cmd_upload(const Args& args);    // upload.cc
 
 }  // namespace kiln::cli

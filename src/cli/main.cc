@@ -12,12 +12,15 @@ void usage(FILE* out) {
       "Usage: kiln [--version] [--help] <command> [<args>]\n"
       "\n"
       "Available commands are:\n"
+      "    build       build image(s) from template\n"
+      "    cleanup     Find and delete what killed builds left in the cloud\n"
       "    console     creates a console for testing variable interpolation\n"
       "    fmt         Rewrites HCL2 config files to canonical format\n"
       "    hcldec      Decode HCL with a spec (the interface of HashiCorp's hcldec)\n"
       "    init        Check that the plugins a template requires are built in\n"
       "    inspect     see components of a template\n"
       "    local       Serve a local Hetzner Cloud API on loopback\n"
+      "    upload      Turn a disk image into a Hetzner Cloud snapshot\n"
       "    validate    check that a template is valid\n"
       "    version     Prints the Packer version kiln is compatible with\n",
       out);
@@ -57,6 +60,9 @@ int main(int argc, char** argv) {
   if (cmd == "console") return kiln::cli::cmd_console(args);
   if (cmd == "init") return kiln::cli::cmd_init(args);
   if (cmd == "local") return kiln::cli::cmd_local(args);
+  if (cmd == "build") return kiln::cli::cmd_build(args);
+  if (cmd == "cleanup") return kiln::cli::cmd_cleanup(args);
+  if (cmd == "upload") return kiln::cli::cmd_upload(args);
   std::fprintf(stderr, "kiln: unknown command %s\n\n", cmd.c_str());
   usage(stderr);
   return 127;

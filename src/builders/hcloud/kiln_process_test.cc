@@ -1,0 +1,217 @@
+// `kiln build` and `kiln cleanup` as processes against kiln local's API
+// (in-process here): a SIGKILLed build leaves a journaled server and key
+// that `kiln cleanup -yes` deletes; SIGINT cancels and cleans up; the
+// token appears in no output and no journal. The builds wait for SSH on a
+// port where nothing listens, so they are still running when signalled.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "engine/journal.h"
+#include "engine/test_util.h"
+#include "hcloud/hcloud.h"
+#include "local/api.h"
+#include "local/http.h"
+#include "local/store.h"
+
+namespace kiln::builders {
+namespace {
+
+constexpr const char* kToken = "process-test-token-9f8e7d6c5b4a";
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class KilnProcess : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string err;
+    store_ = local::Store::open(dir_.path + "/state", &err);
+    ASSERT_TRUE(store_) << err;
+    local::ApiOptions o;
+    o.token = kToken;
+    o.time_scale = 0;
+    api_ = std::make_unique<local::Api>(*store_, o);
+    http_ = std::make_unique<local::HttpServer>(*api_);
+    int port = http_->bind("127.0.0.1", 0, &err);
+    ASSERT_GT(port, 0) << err;
+    endpoint_ = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+    serve_ = std::thread([this] { http_->run(); });
+    hcloud::ClientOptions co;
+    co.endpoint = endpoint_;
+    co.token = kToken;
+    client_ = std::make_unique<hcloud::Client>(co);
+    state_ = dir_.path + "/kiln-state";
+    std::ofstream(dir_.path + "/t.pkr.hcl")
+        << "source \"hcloud\" \"wait\" {\n  token = \"" << kToken << "\"\n  endpoint = \""
+        << endpoint_
+        << "\"\n  location = \"nbg1\"\n  server_type = \"cx23\"\n  image = \"debian-12\"\n"
+           "  ssh_username = \"root\"\n  ssh_port = 1\n  ssh_timeout = \"10m\"\n}\n"
+           "build { sources = [\"source.hcloud.wait\"] }\n";
+  }
+  void TearDown() override {
+    client_.reset();
+    if (http_) http_->stop();
+    if (serve_.joinable()) serve_.join();
+  }
+
+  // Starts kiln with args; output to <dir>/<name>.out.
+  pid_t spawn(const std::vector<std::string>& args, const std::string& name) {
+    std::string out = dir_.path + "/" + name + ".out";
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      int devnull = ::open("/dev/null", O_RDONLY);
+      ::dup2(devnull, 0);
+      ::setenv("KILN_STATE_DIR", state_.c_str(), 1);
+      ::setenv("HCLOUD_TOKEN", kToken, 1);
+      ::unsetenv("PACKER_LOG");
+      std::vector<char*> argv;
+      std::string bin = KILN_BINARY;
+      argv.push_back(bin.data());
+      std::vector<std::string> copy = args;
+      for (auto& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(bin.c_str(), argv.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+  int wait_exit(pid_t pid) {
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+  // Waits until the build has told the journal about its server and is
+  // waiting for SSH (a condition, not a time: the deadline only stops a
+  // hung test).
+  bool wait_for_server(const std::string& out) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (slurp(out).find("Waiting for SSH") != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  size_t servers() {
+    auto r = client_->servers().list();
+    return r.ok() ? r->size() : 99;
+  }
+  size_t keys() {
+    auto r = client_->ssh_keys().list();
+    return r.ok() ? r->size() : 99;
+  }
+  std::string journal_text() {
+    std::string all;
+    std::error_code ec;
+    for (auto& e : std::filesystem::directory_iterator(state_ + "/runs", ec))
+      all += slurp(e.path().string());
+    return all;
+  }
+
+  engine::testing::TempDir dir_;
+  std::unique_ptr<local::Store> store_;
+  std::unique_ptr<local::Api> api_;
+  std::unique_ptr<local::HttpServer> http_;
+  std::thread serve_;
+  std::string endpoint_, state_;
+  std::unique_ptr<hcloud::Client> client_;
+};
+
+TEST_F(KilnProcess, CleanupDeletesWhatASigkilledBuildLeft) {
+  pid_t pid = spawn({"build", "-color=false", dir_.path + "/t.pkr.hcl"}, "build");
+  ASSERT_TRUE(wait_for_server(dir_.path + "/build.out")) << slurp(dir_.path + "/build.out");
+  ::kill(pid, SIGKILL);
+  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
+  EXPECT_EQ(servers(), 1u);
+  EXPECT_EQ(keys(), 1u);
+  std::string journal = journal_text();
+  EXPECT_NE(journal.find("\"created\""), std::string::npos) << journal;
+  EXPECT_EQ(journal.find(kToken), std::string::npos);
+  EXPECT_EQ(journal.find("PRIVATE KEY"), std::string::npos);
+
+  // Listing without -yes deletes nothing.
+  EXPECT_EQ(wait_exit(spawn({"cleanup", "-endpoint", endpoint_}, "list")), 0);
+  std::string list = slurp(dir_.path + "/list.out");
+  EXPECT_NE(list.find("server "), std::string::npos) << list;
+  EXPECT_NE(list.find("ssh_key "), std::string::npos) << list;
+  EXPECT_EQ(servers(), 1u);
+
+  EXPECT_EQ(wait_exit(spawn({"cleanup", "-yes", "-endpoint", endpoint_}, "cleanup")), 0)
+      << slurp(dir_.path + "/cleanup.out");
+  EXPECT_EQ(servers(), 0u) << slurp(dir_.path + "/cleanup.out");
+  EXPECT_EQ(keys(), 0u) << slurp(dir_.path + "/cleanup.out");
+  EXPECT_EQ(journal_text(), "");  // the dead run's journal is done with
+  for (auto* f : {"build.out", "list.out", "cleanup.out"})
+    EXPECT_EQ(slurp(dir_.path + "/" + f).find(kToken), std::string::npos) << f;
+
+  // Nothing left: a second cleanup says so.
+  EXPECT_EQ(wait_exit(spawn({"cleanup", "-yes", "-endpoint", endpoint_}, "again")), 0);
+  EXPECT_NE(slurp(dir_.path + "/again.out").find("Nothing to clean up."), std::string::npos);
+}
+
+TEST_F(KilnProcess, SigintCancelsAndCleansUp) {
+  pid_t pid = spawn({"build", "-color=false", dir_.path + "/t.pkr.hcl"}, "build");
+  ASSERT_TRUE(wait_for_server(dir_.path + "/build.out")) << slurp(dir_.path + "/build.out");
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(wait_exit(pid), 1);
+  std::string out = slurp(dir_.path + "/build.out");
+  EXPECT_NE(out.find("Cancelling build after receiving interrupt"), std::string::npos) << out;
+  EXPECT_NE(out.find("Cleanly cancelled builds after being interrupted."), std::string::npos)
+      << out;
+  EXPECT_EQ(servers(), 0u) << out;
+  EXPECT_EQ(keys(), 0u) << out;
+  EXPECT_EQ(out.find(kToken), std::string::npos);
+  EXPECT_EQ(journal_text(), "");  // a clean end leaves no journal
+}
+
+// `kiln build -local`: a kiln local started for the build, with servers in
+// sandboxes answering SSH (needs root). Rescue mode, a provisioner over SSH
+// seeing the disk, a snapshot; kiln local stops with the build.
+TEST_F(KilnProcess, BuildLocalRunsTheWholePipelineOverSsh) {
+  if (::geteuid() != 0) {
+    if (std::getenv("CI")) FAIL() << "kiln local's sandboxes need root";
+    GTEST_SKIP() << "kiln local's sandboxes need root";
+  }
+  std::ofstream(dir_.path + "/local.pkr.hcl")
+      << "source \"hcloud\" \"demo\" {\n  location = \"nbg1\"\n  server_type = \"cx23\"\n"
+         "  image = \"debian-12\"\n  ssh_username = \"root\"\n  rescue = \"linux64\"\n"
+         "  ssh_timeout = \"5m\"\n  snapshot_name = \"demo\"\n}\n"
+         "build {\n  sources = [\"source.hcloud.demo\"]\n"
+         "  provisioner \"shell\" { inline = [\"echo disk: $(ls /dev/sda)\"] }\n}\n";
+  // Its own local cloud state (HOME), the machine's image cache.
+  const char* home = std::getenv("HOME");
+  std::string cache = std::getenv("XDG_CACHE_HOME")
+                          ? std::getenv("XDG_CACHE_HOME")
+                          : std::string(home ? home : "/root") + "/.cache";
+  ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  std::string saved_home = home ? home : "";
+  ::setenv("HOME", (dir_.path + "/home").c_str(), 1);
+  pid_t pid = spawn({"build", "-local", "-color=false", dir_.path + "/local.pkr.hcl"}, "local");
+  int code = wait_exit(pid);
+  ::setenv("HOME", saved_home.c_str(), 1);
+  std::string out = slurp(dir_.path + "/local.out");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("==> hcloud.demo: Connected to SSH!"), std::string::npos) << out;
+  EXPECT_NE(out.find("==> hcloud.demo: disk: /dev/sda"), std::string::npos) << out;
+  EXPECT_NE(out.find("A snapshot was created: 'demo'"), std::string::npos) << out;
+  EXPECT_NE(out.find("kiln local: SIGTERM, stopping"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace kiln::builders

@@ -1,0 +1,14 @@
+#include "builders/registry.h"
+
+#include "builders/hcloud/builder.h"
+#include "builders/null_builder.h"
+
+namespace kiln::builders {
+
+std::unique_ptr<engine::Builder> make_builder(const std::string& type) {
+  if (type == "null") return make_null_builder();
+  if (type == "hcloud") return hcloud_builder::make();
+  return nullptr;
+}
+
+}  // namespace kiln::builders
