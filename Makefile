@@ -13,7 +13,7 @@ TEST_IMAGE_CACHE ?= /var/cache/kiln-test/images
 # their own, not part of the unit tests (nor of the ASan run).
 SLOW_LABELS := local_sandbox|local_images
 
-.PHONY: all deps build asan fuzz test test-images test-sandbox test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-upload test-nixos test-fuzz \
+.PHONY: all deps build asan fuzz test test-images test-sandbox test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-upload test-nixos test-nixos-local test-fuzz \
         test-full demo bench format clean
 
 all: build
@@ -46,10 +46,11 @@ test: deps
 	@scripts/phase.sh local-hcloud-cli $(MAKE) --no-print-directory test-local
 	@scripts/phase.sh upload $(MAKE) --no-print-directory test-upload
 	@scripts/phase.sh nixos-recipe $(MAKE) --no-print-directory test-nixos
+	@scripts/phase.sh nixos-on-local $(MAKE) --no-print-directory test-nixos-local
 	@scripts/phase.sh asan-unit-tests $(MAKE) --no-print-directory test-asan
 	@scripts/phase.sh fuzz $(MAKE) --no-print-directory test-fuzz
 
-test-images test-unit test-sandbox test-asan test-local test-upload test-nixos demo: \
+test-images test-unit test-sandbox test-asan test-local test-upload test-nixos test-nixos-local demo: \
   export KILN_IMAGE_CACHE := $(TEST_IMAGE_CACHE)
 test-images test-unit test-sandbox test-asan test-local test-upload test-nixos: \
   export KILN_TEST_IMAGE_CACHE := $(TEST_IMAGE_CACHE)
@@ -89,6 +90,9 @@ test-upload: build
 
 test-nixos: build
 	@tests/nixos/run.sh $(BUILD)/kiln
+
+test-nixos-local: build
+	@tests/nixos/local.sh $(BUILD)/kiln
 
 test-fuzz: fuzz
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

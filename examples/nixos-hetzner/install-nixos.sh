@@ -74,7 +74,8 @@ cp "$NIXOS_CONFIG_DIR"/*.nix "$NIXOS_CONFIG_DIR/settings.json" /mnt/etc/nixos/
 
 if [ "$KILN_STOP_AFTER" = disk ]; then
   log "Stopping after the disk (KILN_STOP_AFTER=disk)"
-  lsblk -o NAME,SIZE,TYPE,FSTYPE,LABEL,PARTLABEL "$DISK" 2>/dev/null || true
+  blkid "${DISK}1" "${DISK}2" "${DISK}3" || true
+  findmnt -R -o TARGET,FSTYPE,SOURCE /mnt || true
   sync
   umount /mnt/boot /mnt
   exit 0

@@ -28,7 +28,7 @@ std::string system_item(const std::string& name, Arch arch) {
 
 // Bumped when what a build puts into the tree changes (the mount helpers),
 // so that caches built by an older kiln are not used with stale contents.
-constexpr int kRescueRevision = 3;
+constexpr int kRescueRevision = 4;
 
 std::string rescue_item(Arch arch) {
   return std::string("rescue-") + arch_name(arch) + ".r" + std::to_string(kRescueRevision);

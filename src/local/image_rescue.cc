@@ -112,6 +112,17 @@ bool install_mount_helpers(const std::filesystem::path& root, std::string* error
   std::filesystem::create_directories(sbin, ec);
   write_script(sbin / "mount.vfat", vfat_mount_helper(), error, &ok);
   write_script(sbin / "mount.iso9660", iso9660_mount_helper(), error, &ok);
+  // No udev runs in a sandbox and none is needed: kiln local's /dev answers
+  // from the kernel at each lookup, so it is always settled. Tools such as
+  // parted call `udevadm settle`; this stands in for it.
+  if (!std::filesystem::exists(root / "usr/bin/udevadm"))
+    write_script(root / "usr/bin/udevadm",
+                 "#!/bin/sh\n"
+                 "# udevadm from kiln local: /dev is always settled here (no udev).\n"
+                 "case \"$1\" in settle|trigger|control) exit 0 ;; esac\n"
+                 "echo \"udevadm $1: not available in kiln local's rescue system\" >&2\n"
+                 "exit 1\n",
+                 error, &ok);
   if (!ok) return false;
   for (const char* alias : {"mount.fat", "mount.msdos"}) {
     std::filesystem::remove(sbin / alias, ec);

@@ -390,7 +390,10 @@ std::string Machines::do_boot(const BootSpec& b) {
       *e = std::string("mounting /dev/pts or /dev/shm: ") + std::strerror(errno);
       return false;
     }
-    return true;
+    // libparted checks its table against /sys/block/sda/sdaN/start: without
+    // this view it reports "You found a bug in GNU Parted" (or, on a host
+    // with a real sda, reads the host disk's values).
+    return mount_sys_block_view(dev, root + "/sys/block", e);
   };
   const std::string cgroup = s.cgroup;
   DevfsOptions dopt;
