@@ -1,73 +1,109 @@
 #!/usr/bin/env bash
-# make demo: what kiln can run today. The real build against the embedded
-# local cloud arrives with the build issue (kiln build + kiln local); until
-# then the demo shows the HCL engine on real inputs.
+# make demo: a real build against a Hetzner Cloud on this machine.
+#   1. starts `kiln local` (servers are sandboxes with real sshd and disks),
+#   2. `kiln build` of examples/local-demo: a server boots into the rescue
+#      system, a Debian system is installed onto its disk over SSH, the disk
+#      becomes a snapshot (and a manifest),
+#   3. a server is created from that snapshot with the hcloud CLI, and we
+#      log in to it over SSH and read what the build wrote,
+#   4. everything is deleted and kiln local stopped.
+# Needs root for the sandboxes (loop devices, namespaces, cgroups); without
+# root it shows what the API-only local cloud does.
 set -euo pipefail
 KILN=$(realpath "${1:-build/kiln}")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+example=$root/examples/local-demo
 
 echo "kiln demo — $("$KILN" version)"
-echo
-echo "Planned: 'kiln build' of the seed NixOS template against 'kiln local'"
-echo "(a Hetzner Cloud on this machine). The builder is not there yet; today's"
-echo "demo shows what is: the HCL2 engine, Packer's template commands and the"
-echo "local cloud's API."
-echo
-echo "1. Checking the formatting of the seed template (kiln fmt -check):"
-seed="$root/../shared/seed/template/nixos-hetzner.pkr.hcl"
-if [ -f "$seed" ]; then
-  if "$KILN" fmt -check "$seed"; then echo "   $seed is formatted."; else echo "   (kiln fmt would rewrite it)"; fi
-else
-  echo "   (seed template not found beside the repo; skipped)"
-fi
-echo
-echo "2. Decoding a source block with variables, a template, a for expression"
-echo "   and a heredoc (kiln hcldec, HashiCorp's hcldec interface):"
-"$KILN" hcldec --spec "$here/demo/server.hcldec" \
-  --vars '{"var": {"version": "24.11", "stamp": "20261125"}}' "$here/demo/server.hcl"
 echo
 
 work=$(mktemp -d /tmp/kiln-demo.XXXXXX)
 pid=""
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-if [ -f "$seed" ]; then
-  echo "3. Validating and inspecting the seed template (kiln validate, kiln inspect),"
-  echo "   with a throwaway token and public key:"
-  mkdir -p "$work/home/.ssh"
-  echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoDemoDemoDemoDemoDemoDemoDemoDemoDemoDemo demo" \
-    > "$work/home/.ssh/hetzner-nixos.pub"
-  (cd "$(dirname "$seed")" && HOME="$work/home" HCLOUD_TOKEN=demo-token \
-    "$KILN" validate "$(basename "$seed")" && HOME="$work/home" HCLOUD_TOKEN=demo-token \
-    "$KILN" inspect "$(basename "$seed")" | sed 's/^/   /')
-  echo
-fi
-
-echo "4. Starting kiln local (the Hetzner Cloud API on loopback) and asking it"
-echo "   for server types, as any API client would:"
-token=demo-$$
-"$KILN" local --listen 127.0.0.1:0 --state "$work/state" --time-scale 0 --token "$token" \
-  > "$work/local.out" 2> "$work/local.err" &
+token=demo-$$-$RANDOM$RANDOM
+echo "==> Starting kiln local (a Hetzner Cloud API on loopback, servers in sandboxes)"
+"$KILN" local --listen 127.0.0.1:0 --state "$work/state" --time-scale 0.05 --token "$token" \
+  >"$work/local.out" 2>"$work/local.err" &
 pid=$!
 endpoint=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 200); do
   endpoint=$(sed -n 's/^export HCLOUD_ENDPOINT=//p' "$work/local.out")
   [ -n "$endpoint" ] && break
+  kill -0 "$pid" 2>/dev/null || break
   sleep 0.05
 done
-sed 's/^/   /' "$work/local.out"
-if [ -n "$endpoint" ] && command -v hcloud >/dev/null; then
-  HCLOUD_CONFIG="$work/cli.toml" HCLOUD_ENDPOINT="$endpoint" HCLOUD_TOKEN="$token" \
-    hcloud server-type list -o columns=name,cores,memory,disk > "$work/types.txt"
-  head -n 8 "$work/types.txt" | sed 's/^/   /'
-elif [ -n "$endpoint" ]; then
-  curl -s -H "Authorization: Bearer $token" "$endpoint/server_types" > "$work/types.json"
-  head -c 400 "$work/types.json"
-  echo
+if [ -z "$endpoint" ]; then
+  echo "kiln local did not start:" >&2
+  cat "$work/local.err" >&2
+  exit 1
 fi
+sed 's/^/    /' "$work/local.err" | grep -v '^    $' || true
+export HCLOUD_ENDPOINT=$endpoint HCLOUD_TOKEN=$token HCLOUD_CONFIG=$work/cli.toml
+echo "    export HCLOUD_ENDPOINT=$endpoint"
 echo
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Not root: kiln local serves the API only (servers need root for their"
+  echo "sandboxes). Server types it offers, through the hcloud CLI:"
+  hcloud server-type list -o columns=name,cores,memory,disk,architecture | sed 's/^/    /'
+  echo
+  echo "Run 'sudo make demo' for the real build."
+  exit 0
+fi
+
+ssh-keygen -q -t ed25519 -N "" -C kiln-demo -f "$work/key"
+echo "==> kiln build examples/local-demo (rescue system, install onto /dev/sda, snapshot)"
+echo "    (the first run builds the Debian images kiln local serves: a few minutes)"
+(cd "$work" && "$KILN" build -color=false -var "ssh_public_key=$(cat "$work/key.pub")" "$example") |
+  sed 's/^/    /'
+snapshot=$(jq -r '.builds[-1].artifact_id' "$work/kiln-demo-manifest.json")
+echo
+echo "==> The manifest names snapshot $snapshot:"
+hcloud image describe "$snapshot" -o format='    {{.ID}} {{.Description}} labels={{.Labels}} image_size={{.ImageSize}} GB' 
+
+echo
+echo "==> A server from the snapshot (hcloud CLI), then SSH into it"
+hcloud server create --name demo-from-snapshot --type cx23 --image "$snapshot" --location nbg1 \
+  >"$work/create.out"
+ip=$(hcloud server ip demo-from-snapshot)
+ok=""
+for _ in $(seq 1 120); do
+  if out=$(ssh -i "$work/key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o ConnectTimeout=2 -o BatchMode=yes -o LogLevel=ERROR "root@$ip" \
+    'cat /etc/kiln-demo; echo "booted from the disk: $(findmnt -no SOURCE,FSTYPE /)"' 2>/dev/null); then
+    ok=1
+    break
+  fi
+  sleep 0.5
+done
+if [ -z "$ok" ]; then
+  echo "the server from the snapshot did not answer SSH" >&2
+  exit 1
+fi
+echo "    ssh root@$ip:"
+while IFS= read -r line; do echo "      $line"; done <<<"$out"
+
+echo
+echo "==> Deleting the server and the snapshot"
+hcloud server delete demo-from-snapshot >/dev/null
+hcloud image delete "$snapshot" >/dev/null
+# Deleting is an action: wait until the server is gone.
+left=1
+for _ in $(seq 1 100); do
+  left=$(hcloud server list -o noheader | wc -l)
+  [ "$left" -eq 0 ] && break
+  sleep 0.2
+done
+echo "    servers left: $left, snapshots left: $(hcloud image list -t snapshot -o noheader | wc -l)"
+echo
+echo "Done. Against the real cloud: export HCLOUD_TOKEN=... and run"
+echo "  kiln build -var \"ssh_public_key=\$(cat ~/.ssh/id_ed25519.pub)\" examples/local-demo"
