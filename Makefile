@@ -13,7 +13,7 @@ TEST_IMAGE_CACHE ?= /var/cache/kiln-test/images
 # their own, not part of the unit tests (nor of the ASan run).
 SLOW_LABELS := local_sandbox|local_images
 
-.PHONY: all deps build asan fuzz test test-images test-sandbox test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-upload test-nixos test-nixos-local test-fuzz \
+.PHONY: all deps build asan fuzz test test-images test-sandbox test-unit test-asan test-specsuite test-corpus test-fmt test-template test-local test-local-packer test-upload test-nixos test-nixos-local test-fuzz \
         test-full demo bench format clean
 
 all: build
@@ -44,13 +44,14 @@ test: deps
 	@scripts/phase.sh hcl-fmt $(MAKE) --no-print-directory test-fmt
 	@scripts/phase.sh template-cli $(MAKE) --no-print-directory test-template
 	@scripts/phase.sh local-hcloud-cli $(MAKE) --no-print-directory test-local
+	@scripts/phase.sh local-packer-1.6.6 $(MAKE) --no-print-directory test-local-packer
 	@scripts/phase.sh upload $(MAKE) --no-print-directory test-upload
 	@scripts/phase.sh nixos-recipe $(MAKE) --no-print-directory test-nixos
 	@scripts/phase.sh nixos-on-local $(MAKE) --no-print-directory test-nixos-local
 	@scripts/phase.sh asan-unit-tests $(MAKE) --no-print-directory test-asan
 	@scripts/phase.sh fuzz $(MAKE) --no-print-directory test-fuzz
 
-test-images test-unit test-sandbox test-asan test-local test-upload test-nixos test-nixos-local demo: \
+test-images test-unit test-sandbox test-asan test-local test-local-packer test-upload test-nixos test-nixos-local demo: \
   export KILN_IMAGE_CACHE := $(TEST_IMAGE_CACHE)
 test-images test-unit test-sandbox test-asan test-local test-upload test-nixos: \
   export KILN_TEST_IMAGE_CACHE := $(TEST_IMAGE_CACHE)
@@ -83,6 +84,9 @@ test-template: build
 
 test-local: build
 	@tests/local/run.sh $(BUILD)/kiln
+
+test-local-packer: build
+	@tests/local/packer.sh $(BUILD)/kiln
 
 # After test-local: uses the Debian image it left in the image cache.
 test-upload: build
