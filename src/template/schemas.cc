@@ -244,6 +244,35 @@ std::vector<std::string> file_prepare(const Value& cfg) {
   return errs;
 }
 
+// kiln's own source "hcloud-upload" (component "upload" of the built-in
+// hcloud plugin): `kiln upload`'s options as a template source.
+std::vector<std::string> hcloud_upload_prepare(const Value& cfg) {
+  std::vector<std::string> errs;
+  bool path = is_set(cfg, "image_path"), url = is_set(cfg, "image_url");
+  if (path == url) errs.push_back("Exactly one of image_path or image_url must be specified.");
+  if (path) {
+    std::string p = get_string(cfg, "image_path");
+    struct stat st;
+    if (::stat(p.c_str(), &st) != 0)
+      errs.push_back("Bad image_path '" + p + "': stat " + p + ": no such file or directory");
+  }
+  auto one_of = [&](const char* name, std::initializer_list<const char*> ok) {
+    if (!is_set(cfg, name)) return;
+    std::string v = get_string(cfg, name);
+    for (const char* o : ok)
+      if (v == o) return;
+    std::string list;
+    for (const char* o : ok) list += std::string(list.empty() ? "" : ", ") + o;
+    errs.push_back(std::string(name) + " must be one of " + list + ", not \"" + v + "\".");
+  };
+  one_of("compression", {"none", "gz", "bz2", "xz", "zstd"});
+  one_of("format", {"raw", "qcow2"});
+  one_of("architecture", {"x86", "arm"});
+  if (url && get_string(cfg, "format") == "qcow2")
+    errs.push_back("qcow2 images are read by kiln, so they must be local: use image_path.");
+  return errs;
+}
+
 std::vector<std::string> checksum_prepare(const Value& cfg) {
   std::vector<std::string> errs;
   if (const Value* l = get(cfg, "checksum_types")) {
@@ -290,6 +319,15 @@ struct Registry {
     add_communicator(null_b.fields);
     null_b.prepare = null_prepare;
     builders["null"] = std::move(null_b);
+
+    PluginSchema upl;
+    add_packer_common(upl.fields);
+    for (const char* n : {"token", "endpoint", "image_path", "image_url", "compression", "format",
+                          "architecture", "server_type", "location", "description"})
+      upl.fields.push_back({n, S()});
+    upl.fields.push_back({"labels", MS()});
+    upl.prepare = hcloud_upload_prepare;
+    builders["hcloud-upload"] = std::move(upl);
 
     PluginSchema shell;
     add_packer_common(shell.fields);

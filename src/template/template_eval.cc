@@ -889,7 +889,8 @@ namespace kiln::tmpl {
 
 void Config::add_build_secrets(const std::vector<CoreBuild>& builds) {
   for (auto& b : builds) {
-    if (b.builder_type != "hcloud" || !b.builder_config.is_known() || b.builder_config.is_null())
+    if ((b.builder_type != "hcloud" && b.builder_type != "hcloud-upload") ||
+        !b.builder_config.is_known() || b.builder_config.is_null())
       continue;
     auto& a = b.builder_config.attributes();
     auto it = a.find("token");

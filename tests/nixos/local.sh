@@ -64,6 +64,8 @@ else
   bad "kiln build -var stop_after=disk"
   tail -n 40 "$work/build.out"
 fi
+expect "arm: the rescue system runs arm64 (uname -m)" grep -q "hcloud.arm: ==> Partitioning /dev/sda (aarch64)" "$work/build.out"
+expect "x86: the rescue system runs x86_64 (uname -m)" grep -q "hcloud.x86: ==> Partitioning /dev/sda (x86_64)" "$work/build.out"
 for arch in x86 arm; do
   expect "$arch: blkid in the rescue system sees the ESP" grep -Eq "hcloud.$arch: /dev/sda2: .*LABEL=\"ESP\".*TYPE=\"vfat\"" "$work/build.out"
   expect "$arch: blkid in the rescue system sees the root" grep -Eq "hcloud.$arch: /dev/sda3: .*LABEL=\"nixos\".*TYPE=\"ext4\"" "$work/build.out"

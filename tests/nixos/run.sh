@@ -35,7 +35,7 @@ for tool in nix-instantiate shellcheck; do
   command -v $tool >/dev/null || { echo "missing $tool (scripts/install-deps.sh installs it)"; exit 1; }
 done
 
-token=kiln-test-token-0123456789abcdef0123456789abcdef
+token="kiln-test-token-0123456789abcdef0123456789abcdef"
 export HCLOUD_TOKEN=$token
 check "validate" "$kiln" validate "$dir"
 check "validate one source" "$kiln" validate -only hcloud.arm "$dir"
@@ -49,6 +49,20 @@ check "parse extra.nix default" bash -c "printf '{ }\n' | nix-instantiate --pars
 for f in "$dir"/*.sh; do
   check "shellcheck $(basename "$f")" shellcheck "$f"
 done
+# examples/nixos-upload: the image expression parses; the template
+# validates once the images exist, and names them when they do not.
+up=$root/examples/nixos-upload
+check "parse nixos-upload/image.nix" nix-instantiate --parse "$up/image.nix"
+check "fmt -check nixos-upload" "$kiln" fmt -check "$up"
+imgdir=$(mktemp -d)
+mkdir -p "$imgdir/result-x86" "$imgdir/result-arm"
+printf 'x' >"$imgdir/result-x86/nixos.img.zst"
+printf 'x' >"$imgdir/result-arm/nixos.img.zst"
+check "validate nixos-upload with images" bash -c "cd '$imgdir' && '$kiln' validate '$up'"
+rm -rf "$imgdir/result-arm"
+refuses "nixos-upload without the arm image" "Bad image_path 'result-arm/nixos.img.zst'" bash -c "cd '$imgdir' && '$kiln' validate '$up'"
+rm -rf "$imgdir"
+
 # The labels main.tf selects on are the ones the template sets.
 inspect=$("$kiln" inspect "$dir" 2>&1)
 check "inspect lists both sources" grep -q 'hcloud.x86' <<<"$inspect"

@@ -115,6 +115,44 @@ kill "$HTTP_PID" 2>/dev/null
 wait "$HTTP_PID" 2>/dev/null
 HTTP_PID=""
 
+# source "hcloud-upload" in a template: an upload is a build with a manifest.
+cat >"$TMP/up.pkr.hcl" <<HCL
+source "hcloud-upload" "img" {
+  image_path   = "$D.xz"
+  architecture = "x86"
+  description  = "from-a-template"
+  labels       = { from = "template" }
+}
+build {
+  sources = ["source.hcloud-upload.img"]
+  post-processor "manifest" {
+    output = "$TMP/up-manifest.json"
+  }
+}
+HCL
+if (cd "$TMP" && timeout 600 "$KILN" build -force -color=false up.pkr.hcl >"$TMP/tmpl.log" 2>&1); then
+  SNAP=$(jq -r '.builds[0].artifact_id' "$TMP/up-manifest.json")
+  if same_disk "$SNAP" && grep -q "A snapshot was created: 'from-a-template' (ID: $SNAP)" "$TMP/tmpl.log"; then
+    ok "source \"hcloud-upload\": the build's snapshot holds the image, the manifest names it"
+  else
+    bad "source \"hcloud-upload\": snapshot $SNAP" "$(tail -5 "$TMP/tmpl.log")"
+  fi
+  if [ "$(api "$ENDPOINT/images/$SNAP" | jq -r .image.labels.from)" = template ]; then
+    ok "source \"hcloud-upload\": the snapshot carries the template's labels"
+  else
+    bad "source \"hcloud-upload\": labels" "$(api "$ENDPOINT/images/$SNAP")"
+  fi
+else
+  bad "kiln build of a source \"hcloud-upload\" template" "$(tail -8 "$TMP/tmpl.log")"
+fi
+printf 'source "hcloud-upload" "bad" {\n  image_path = "%s"\n  image_url = "http://x/y"\n  format = "vmdk"\n}\nbuild { sources = ["source.hcloud-upload.bad"] }\n' "$D" >"$TMP/bad.pkr.hcl"
+OUT=$("$KILN" validate "$TMP/bad.pkr.hcl" 2>&1)
+if grep -q "Exactly one of image_path or image_url must be specified." <<<"$OUT" && grep -q 'format must be one of raw, qcow2, not "vmdk".' <<<"$OUT"; then
+  ok "source \"hcloud-upload\": validate names the bad options"
+else
+  bad "source \"hcloud-upload\": validate" "$OUT"
+fi
+
 # A bootable Debian image: upload, create a server from the snapshot, SSH.
 DEB=$CACHE/debian-12-amd64.raw
 if [ -f "$DEB" ]; then
