@@ -19,34 +19,22 @@ echo "kiln demo — $("$KILN" version)"
 echo
 
 work=$(mktemp -d /tmp/kiln-demo.XXXXXX)
-pid=""
+# shellcheck source=scripts/lib/kiln-local.sh
+. "$here/lib/kiln-local.sh"
 cleanup() {
-  if [ -n "$pid" ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
+  stop_kiln_local
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 token=demo-$$-$RANDOM$RANDOM
 echo "==> Starting kiln local (a Hetzner Cloud API on loopback, servers in sandboxes)"
-"$KILN" local --listen 127.0.0.1:0 --state "$work/state" --time-scale 0.05 --token "$token" \
-  >"$work/local.out" 2>"$work/local.err" &
-pid=$!
-endpoint=""
-for _ in $(seq 1 200); do
-  endpoint=$(sed -n 's/^export HCLOUD_ENDPOINT=//p' "$work/local.out")
-  [ -n "$endpoint" ] && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
-if [ -z "$endpoint" ]; then
-  echo "kiln local did not start:" >&2
-  cat "$work/local.err" >&2
+if ! start_kiln_local "$KILN" "$work/state" "$token" --time-scale 0.05; then
+  echo "kiln local did not start" >&2
   exit 1
 fi
-sed 's/^/    /' "$work/local.err" | grep -v '^    $' || true
+endpoint=$KILN_LOCAL_ENDPOINT
+sed 's/^/    /' "$work/state.err" | grep -v '^    $' || true
 export HCLOUD_ENDPOINT=$endpoint HCLOUD_TOKEN=$token HCLOUD_CONFIG=$work/cli.toml
 echo "    export HCLOUD_ENDPOINT=$endpoint"
 echo

@@ -20,12 +20,10 @@ for tool in packer hcloud ssh-keygen jq curl; do
   }
 done
 TMP=$(mktemp -d /tmp/kiln-packer-test.XXXXXX)
-PID=""
+# shellcheck source=scripts/lib/kiln-local.sh
+. "$(dirname "$0")/../../scripts/lib/kiln-local.sh"
 cleanup() {
-  if [ -n "$PID" ]; then
-    kill -TERM "$PID" 2>/dev/null
-    wait "$PID" 2>/dev/null
-  fi
+  stop_kiln_local
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -41,19 +39,8 @@ bad() {
 }
 
 TOKEN=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 64)
-"$KILN" local --listen 127.0.0.1:0 --state "$TMP/state" --time-scale 0.01 --token "$TOKEN" \
-  >"$TMP/local.out" 2>"$TMP/local.err" &
-PID=$!
-ENDPOINT=""
-for _ in $(seq 1 200); do
-  ENDPOINT=$(sed -n 's/^export HCLOUD_ENDPOINT=//p' "$TMP/local.out")
-  [ -n "$ENDPOINT" ] && break
-  sleep 0.05
-done
-[ -n "$ENDPOINT" ] || {
-  cat "$TMP/local.err"
-  exit 1
-}
+start_kiln_local "$KILN" "$TMP/state" "$TOKEN" --time-scale 0.01 || exit 1
+ENDPOINT=$KILN_LOCAL_ENDPOINT
 BASE=${ENDPOINT%/v1}
 export HCLOUD_ENDPOINT=$ENDPOINT HCLOUD_TOKEN=$TOKEN HCLOUD_CONFIG=$TMP/cli.toml
 export CHECKPOINT_DISABLE=1 PACKER_CACHE_DIR=$TMP/pcache HOME=$TMP/home

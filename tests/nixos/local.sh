@@ -28,33 +28,20 @@ expect() { # name, command...
 }
 
 work=$(mktemp -d /tmp/kiln-nixos.XXXXXX)
-pid="" loops=()
+loops=()
+# shellcheck source=scripts/lib/kiln-local.sh
+. "$root/scripts/lib/kiln-local.sh"
 cleanup() {
   [ -n "${KEEP:-}" ] && cp "$work/build.out" /tmp/nixos-build.out
   for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null; done
-  if [ -n "$pid" ]; then
-    kill -TERM "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  fi
+  stop_kiln_local
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 token=nixos-test-$$-$RANDOM
-"$kiln" local --listen 127.0.0.1:0 --state "$work/state" --time-scale 0 --token "$token" \
-  >"$work/local.out" 2>"$work/local.err" &
-pid=$!
-endpoint=""
-for _ in $(seq 1 200); do
-  endpoint=$(sed -n 's/^export HCLOUD_ENDPOINT=//p' "$work/local.out")
-  [ -n "$endpoint" ] && break
-  sleep 0.05
-done
-[ -n "$endpoint" ] || {
-  cat "$work/local.err"
-  exit 1
-}
-
+start_kiln_local "$kiln" "$work/state" "$token" --time-scale 0 || exit 1
+endpoint=$KILN_LOCAL_ENDPOINT
 export HCLOUD_ENDPOINT=$endpoint HCLOUD_TOKEN=$token
 if (cd "$work" && "$kiln" build -color=false -var stop_after=disk \
   -var 'ssh_keys=["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBJ8cG3mVXqYbq6ZOHWcC9JZrKXuZdVIGSwVqO2XTkOW test"]' \
