@@ -28,6 +28,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "local/devfs_probe.h"
@@ -122,6 +123,11 @@ struct Devfs::Impl {
   std::map<std::string, fuse_ino_t> dynamic;
   fuse_ino_t next_ino = kFirstDynamic;
   std::set<dev_t> allowed;
+  // What fi->fh points to while open. The kernel releases each, but not
+  // when the session ends first (a sandbox killed with files open): then
+  // the destructor frees what is left.
+  std::unordered_set<std::string*> open_files;
+  std::unordered_set<DirListing*> open_dirs;
 
   mutable std::mutex error_mu;
   std::string error;
@@ -136,6 +142,11 @@ struct Devfs::Impl {
       if (s.target) n.target = s.target;
       nodes[s.ino] = n;
     }
+  }
+
+  ~Impl() {
+    for (auto* f : open_files) delete f;
+    for (auto* d : open_dirs) delete d;
   }
 
   void note_error(const std::string& message) {
@@ -339,7 +350,10 @@ void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
                       static_cast<off_t>(old + need));
   }
   fi->fh = reinterpret_cast<uint64_t>(listing);
-  if (fuse_reply_open(req, fi) != 0) delete listing;
+  if (fuse_reply_open(req, fi) != 0)
+    delete listing;
+  else
+    impl->open_dirs.insert(listing);
 }
 
 void op_readdir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
@@ -372,7 +386,10 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto* content = new std::string(std::istreambuf_iterator<char>(in), {});
   fi->fh = reinterpret_cast<uint64_t>(content);
   fi->direct_io = 1;  // no page cache: the size stated is not the content's
-  if (fuse_reply_open(req, fi) != 0) delete content;
+  if (fuse_reply_open(req, fi) != 0)
+    delete content;
+  else
+    impl->open_files.insert(content);
 }
 
 void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
@@ -386,12 +403,16 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
 }
 
 void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  delete reinterpret_cast<std::string*>(fi->fh);
+  auto* content = reinterpret_cast<std::string*>(fi->fh);
+  impl_of(req)->open_files.erase(content);
+  delete content;
   fuse_reply_err(req, 0);
 }
 
 void op_releasedir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  delete reinterpret_cast<DirListing*>(fi->fh);
+  auto* listing = reinterpret_cast<DirListing*>(fi->fh);
+  impl_of(req)->open_dirs.erase(listing);
+  delete listing;
   fuse_reply_err(req, 0);
 }
 
