@@ -87,6 +87,27 @@ else
   check "startup without root says servers are unreachable" grep -q "servers are not reachable" "$TMP/out"
 fi
 check "startup prints HCLOUD_TOKEN" grep -q "^export HCLOUD_TOKEN=$TOKEN\$" "$TMP/out"
+# As root, also the other case: an unprivileged kiln local serves the API
+# and says that its servers are not reachable.
+if [ "$(id -u)" -eq 0 ]; then
+  NR=$(mktemp -d /tmp/kiln-nonroot.XXXXXX)  # not under $TMP: that is root's only
+  chown 65534:65534 "$NR"
+  setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$NR" \
+    "$KILN" local --listen 127.0.0.1:0 --state "$NR/state" --token nonroot-token --time-scale 0 \
+    >"$NR/out" 2>"$NR/err" &
+  NRPID=$!
+  NREP=""
+  for _ in $(seq 1 200); do
+    NREP=$(sed -n 's/^export HCLOUD_ENDPOINT=//p' "$NR/out")
+    [ -n "$NREP" ] && break
+    sleep 0.05
+  done
+  check "without root: startup says servers are not reachable" grep -q "servers are not reachable" "$NR/out"
+  check "without root: the API answers" curl -sf -o /dev/null -H "Authorization: Bearer nonroot-token" "$NREP/locations"
+  kill -TERM "$NRPID" 2>/dev/null
+  wait "$NRPID" 2>/dev/null
+  rm -rf "$NR"
+fi
 
 # Rate limit headers and the error envelope for a bad token.
 HDRS=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "$ENDPOINT/server_types")
