@@ -6,6 +6,8 @@
 # each. Needs kiln built (BUILD_DIR, default build) and /usr/bin/packer.
 # Never asserted in a test.
 set -euo pipefail
+# kiln local's images: a warm cache, or the first build measures debootstrap.
+export KILN_IMAGE_CACHE=${KILN_IMAGE_CACHE:-/var/cache/kiln-test/images}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 kiln=${BUILD_DIR:-$root/build}/kiln

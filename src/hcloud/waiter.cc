@@ -184,7 +184,7 @@ Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
   // truncated to whole percents, so the share done lies in [p, p+1): the end
   // lies between elapsed*100/(p+1) and elapsed*100/p.
   int p = t.action.progress;
-  if (p > 0 && p < 100 && elapsed >= Duration(1000)) {
+  if (p > 0 && p < 100 && elapsed >= config_.min_interval) {
     Duration earliest = elapsed * 100 / (p + 1);
     Duration latest = elapsed * 100 / p;
     if (latest - earliest <= 2 * config_.min_interval) {
