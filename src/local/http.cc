@@ -5,6 +5,7 @@
 
 #include "local/control.h"
 #include "local/fault_drop.h"
+#include "local/query.h"
 
 namespace kiln::local {
 
@@ -17,7 +18,9 @@ struct HttpServer::Impl {
     ApiRequest r;
     r.method = req.method;
     r.path = req.path;
-    for (const auto& [k, v] : req.params) r.query.emplace(k, v);
+    // Parsed as the real API (Go) does, not by cpp-httplib (see query.h).
+    if (size_t q = req.target.find('?'); q != std::string::npos)
+      r.query = parse_query(std::string_view(req.target).substr(q + 1));
     r.authorization = req.get_header_value("Authorization");
     r.host = req.get_header_value("Host");
     r.body = req.body;

@@ -203,6 +203,30 @@ if [ "$RC" = 1 ] && grep -q "Cancelling the upload" "$TMP/int.log" && grep -q "D
 else
   bad "SIGINT during the stream (exit $RC)" "$(tail -5 "$TMP/int.log")"
 fi
+# SIGKILL while the image streams: nothing cleans up in the process, so
+# the server and key stay; `kiln cleanup -yes` finds them by the journal.
+"$KILN" upload -image-path "$BIG" -force >"$TMP/kill.log" 2>&1 &
+UP=$!
+for _ in $(seq 1 600); do
+  grep -q "Uploading" "$TMP/kill.log" && break
+  kill -0 "$UP" 2>/dev/null || break
+  sleep 0.1
+done
+kill -KILL "$UP" 2>/dev/null
+wait "$UP" 2>/dev/null
+LEFT=$(api "$ENDPOINT/servers?label_selector=kiln.upload=true" | jq '.servers | length')
+if [ "$LEFT" = 1 ]; then ok "SIGKILL during the stream leaves its server (as it must)"; else
+  bad "SIGKILL during the stream: $LEFT upload servers" "$(tail -3 "$TMP/kill.log"; api "$ENDPOINT/servers" | jq -c '.servers[] | [.id, .name, .status, .labels]')"
+fi
+if "$KILN" cleanup -yes >"$TMP/cleanup.log" 2>&1 && grep -q "server" "$TMP/cleanup.log"; then
+  ok "kiln cleanup -yes after a killed upload"
+else
+  bad "kiln cleanup -yes after a killed upload" "$(cat "$TMP/cleanup.log")"
+fi
+for _ in $(seq 1 100); do
+  [ "$(api "$ENDPOINT/servers?label_selector=kiln.upload=true" | jq '.servers | length')" = 0 ] && break
+  sleep 0.1
+done
 rm -f "$BIG"
 
 LEFT=$(api "$ENDPOINT/servers?label_selector=kiln.upload=true" | jq '.servers | length')
