@@ -34,7 +34,8 @@ int usage() {
                "  --state DIR   state directory (default ~/.local/state/kiln/local)\n"
                "  --time-scale  factor on action durations (default 1; 0 = at once)\n"
                "  --token       API token to accept (default: generated and kept in DIR)\n"
-               "  --image-cache DIR  built system images (default $KILN_IMAGE_CACHE, else $XDG_CACHE_HOME/kiln/images)\n"
+               "  --image-cache DIR  built system images (default $KILN_IMAGE_CACHE, else "
+               "$XDG_CACHE_HOME/kiln/images)\n"
                "  --faults FILE inject faults (JSON rules; docs/local-faults.md); also\n"
                "                /_kiln/faults and /_kiln/counters on loopback\n");
   return 1;
