@@ -59,24 +59,9 @@ class HcloudUploadBuilder : public engine::Builder {
     o_.force = ctx.force;
     o_.terminal = false;  // the build's UI prints lines, one per message
     o_.say = [&](const std::string& s) { ui.say(s); };
-    if (ctx.journal) {
-      engine::Journal* j = ctx.journal;
-      const std::string endpoint = client.endpoint();
-      const std::string build = ctx.info ? ctx.info->full_name : "hcloud-upload";
-      o_.hooks.creating = [=](const std::string& k, const std::string& n,
-                              const std::map<std::string, std::string>& l) {
-        j->creating(k, n, endpoint, build, l);
-      };
-      o_.hooks.created = [=](const std::string& k, const std::string& n, std::int64_t id) {
-        j->created(k, n, id, endpoint, build);
-      };
-      o_.hooks.deleted = [=](const std::string& k, std::int64_t id) {
-        j->deleted(k, id, endpoint);
-      };
-      o_.hooks.not_created = [=](const std::string& k, const std::string& n) {
-        j->not_created(k, n, endpoint);
-      };
-    }
+    if (ctx.journal)
+      o_.hooks = journal_hooks(ctx.journal, client.endpoint(),
+                               ctx.info ? ctx.info->full_name : "hcloud-upload");
     // The upload takes a stop_token; the engine cancels through Cancel.
     std::stop_source stop;
     o_.stop = stop.get_token();
@@ -119,6 +104,23 @@ class HcloudUploadBuilder : public engine::Builder {
 };
 
 }  // namespace
+
+upload::ResourceHooks journal_hooks(engine::Journal* j, const std::string& endpoint,
+                                    const std::string& by) {
+  upload::ResourceHooks h;
+  h.creating = [=](const std::string& k, const std::string& n,
+                   const std::map<std::string, std::string>& l) {
+    j->creating(k, n, endpoint, by, l);
+  };
+  h.created = [=](const std::string& k, const std::string& n, std::int64_t id) {
+    j->created(k, n, id, endpoint, by);
+  };
+  h.deleted = [=](const std::string& k, std::int64_t id) { j->deleted(k, id, endpoint); };
+  h.not_created = [=](const std::string& k, const std::string& n) {
+    j->not_created(k, n, endpoint);
+  };
+  return h;
+}
 
 std::unique_ptr<engine::Builder> make_hcloud_upload_builder() {
   return std::make_unique<HcloudUploadBuilder>();

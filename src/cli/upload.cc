@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <stop_token>
 
+#include "builders/hcloud_upload.h"
 #include "cli/commands.h"
 #include "cli/template_cmd.h"
 #include "engine/journal.h"
@@ -127,20 +128,7 @@ int cmd_upload(const Args& raw_args) {
   if (!journal)
     ui.say("Warning: no run journal (" + err + "); kiln cleanup will go by labels only");
   const std::string endpoint = client.endpoint();
-  if (journal) {
-    engine::Journal* j = journal.get();
-    o.hooks.creating = [=](const std::string& k, const std::string& n,
-                           const std::map<std::string, std::string>& l) {
-      j->creating(k, n, endpoint, "upload", l);
-    };
-    o.hooks.created = [=](const std::string& k, const std::string& n, std::int64_t id) {
-      j->created(k, n, id, endpoint, "upload");
-    };
-    o.hooks.deleted = [=](const std::string& k, std::int64_t id) { j->deleted(k, id, endpoint); };
-    o.hooks.not_created = [=](const std::string& k, const std::string& n) {
-      j->not_created(k, n, endpoint);
-    };
-  }
+  if (journal) o.hooks = builders::journal_hooks(journal.get(), endpoint, "upload");
   std::stop_source stop;
   o.stop = stop.get_token();
   engine::SignalWatch signals([&](int count, int signo) {
