@@ -167,6 +167,18 @@ TEST_F(WaiterTest, AFastCloudIsLearnedAcrossCommands) {
   EXPECT_EQ(server.request_count() - before, 1u);
 }
 
+TEST_F(WaiterTest, ProgressSeenAtTheFirstLookPinsTheEnd) {
+  // A create that ends at 1.5 s (kiln local at --time-scale 0.1) reports
+  // a third done at the 500 ms probe: the next look is at its end, not
+  // at the table's schedule (15 s expected: 8 s later).
+  auto start = clock->now();
+  auto f = waiter.wait(client, sim.add(1, "create_server", Duration(1'500)));
+  drive();
+  ASSERT_TRUE(f.get().ok());
+  EXPECT_LE(clock->now() - start, Duration(2'000));
+  EXPECT_LE(server.request_count(), 3u);
+}
+
 TEST_F(WaiterTest, ATableSpeedCloudKeepsTheTable) {
   // A real-cloud create (12 s against the table's 15 s) barely moves the
   // other commands' expectations.
