@@ -9,7 +9,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libre2-dev libfmt-dev libcli11-dev libmpfr-dev libgmp-dev libutf8proc-dev
   golang-go golang-github-hashicorp-hcl-v2-dev
-  libssl-dev zlib1g-dev libyaml-cpp-dev libcrypt-dev libcurl4-openssl-dev
+  libssl-dev nettle-dev zlib1g-dev libyaml-cpp-dev libcrypt-dev libcurl4-openssl-dev
   libssh-dev openssh-server openssh-client
   libcpp-httplib-dev libsqlite3-dev hcloud-cli jq curl
   packer time

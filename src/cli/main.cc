@@ -1,4 +1,6 @@
-// kiln: bakes Hetzner Cloud images from Packer templates.
+// kiln: bakes Hetzner Cloud images from Packer templates. This executable
+// runs the template commands itself and hands the cloud commands to
+// kiln-cloud (cloud_main.cc), so checking a template loads nothing else.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -29,24 +31,12 @@ void usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
+  std::string cmd;
+  kiln::cli::Args args;
+  if (!kiln::cli::split_command(argc, argv, &cmd, &args)) {
     usage(stderr);
     return 127;
   }
-  // Packer accepts -machine-readable anywhere, also before the command.
-  kiln::cli::Args all(argv + 1, argv + argc);
-  kiln::cli::Args machine;
-  while (!all.empty() && (all[0] == "-machine-readable" || all[0] == "--machine-readable")) {
-    machine.push_back(all[0]);
-    all.erase(all.begin());
-  }
-  if (all.empty()) {
-    usage(stderr);
-    return 127;
-  }
-  std::string cmd = all[0];
-  kiln::cli::Args args(all.begin() + 1, all.end());
-  args.insert(args.end(), machine.begin(), machine.end());
   if (cmd == "-h" || cmd == "--help" || cmd == "-help" || cmd == "help") {
     usage(stdout);
     return 0;
@@ -59,10 +49,7 @@ int main(int argc, char** argv) {
   if (cmd == "inspect") return kiln::cli::cmd_inspect(args);
   if (cmd == "console") return kiln::cli::cmd_console(args);
   if (cmd == "init") return kiln::cli::cmd_init(args);
-  if (cmd == "local") return kiln::cli::cmd_local(args);
-  if (cmd == "build") return kiln::cli::cmd_build(args);
-  if (cmd == "cleanup") return kiln::cli::cmd_cleanup(args);
-  if (cmd == "upload") return kiln::cli::cmd_upload(args);
+  if (kiln::cli::is_cloud_command(cmd)) return kiln::cli::exec_cloud(argv);
   std::fprintf(stderr, "kiln: unknown command %s\n\n", cmd.c_str());
   usage(stderr);
   return 127;

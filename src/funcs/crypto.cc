@@ -1,18 +1,24 @@
 // Hash and crypto functions: bcrypt, md5, sha1, sha256, sha512,
 // rsadecrypt (go-cty-funcs crypto), uuidv4, uuidv5 (go-cty-funcs uuid).
+// Nettle (hashes, RSA) and libxcrypt (bcrypt) rather than OpenSSL: the
+// template commands link them statically, and Nettle brings only the
+// algorithms used where a static libcrypto brings its providers, DSO
+// loading and socket code (see the top-level CMakeLists.txt).
 #include <crypt.h>
 #include <fmt/format.h>
-#include <openssl/core_names.h>
-#include <openssl/decoder.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/rsa.h>
+#include <nettle/bignum.h>
+#include <nettle/md5.h>
+#include <nettle/nettle-meta.h>
+#include <nettle/rsa.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
+#include <sys/random.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "funcs/common.h"
 
@@ -34,18 +40,57 @@ std::string hex(const unsigned char* p, size_t n) {
   return out;
 }
 
-std::string digest(const EVP_MD* md, std::string_view s) {
-  unsigned char buf[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(s.data(), s.size(), buf, &len, md, nullptr);
-  return hex(buf, len);
+// One-shot digest with a Nettle hash (nettle_md5, nettle_sha1, ...).
+std::string digest_bytes(const struct nettle_hash& h, std::string_view s) {
+  std::vector<unsigned char> ctx(h.context_size);
+  std::vector<unsigned char> out(h.digest_size);
+  h.init(ctx.data());
+  h.update(ctx.data(), s.size(), reinterpret_cast<const uint8_t*>(s.data()));
+  h.digest(ctx.data(), out.size(), out.data());
+  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
 }
 
-Function hash_function(const EVP_MD* (*md)()) {
-  return make_function({param("str", Type::string())}, std::nullopt, static_type(Type::string()),
-                       [md](const Args& a, const Type&, FunctionError*) -> std::optional<Value> {
-                         return Value::string(digest(md(), a[0].as_string()));
-                       });
+Function hash_function(const struct nettle_hash& h) {
+  return make_function(
+      {param("str", Type::string())}, std::nullopt, static_type(Type::string()),
+      [&h](const Args& a, const Type&, FunctionError*) -> std::optional<Value> {
+        std::string d = digest_bytes(h, a[0].as_string());
+        return Value::string(hex(reinterpret_cast<const unsigned char*>(d.data()), d.size()));
+      });
+}
+
+// Go's rsa.DecryptPKCS1v15 with a PKCS #1 key in DER: nullopt on any error
+// (Go reports them all as "crypto/rsa: decryption error").
+std::optional<std::string> rsa_pkcs1v15_decrypt(const std::string& der, const std::string& ct,
+                                                bool* key_ok) {
+  struct Keys {
+    rsa_public_key pub;
+    rsa_private_key priv;
+    Keys() {
+      rsa_public_key_init(&pub);
+      rsa_private_key_init(&priv);
+    }
+    ~Keys() {
+      rsa_public_key_clear(&pub);
+      rsa_private_key_clear(&priv);
+    }
+  } k;
+  *key_ok = rsa_keypair_from_der(&k.pub, &k.priv, 0, der.size(),
+                                 reinterpret_cast<const uint8_t*>(der.data())) == 1;
+  if (!*key_ok) return std::nullopt;
+  // Go: the ciphertext may not be longer than the modulus, which must
+  // leave room for the padding.
+  if (ct.size() > k.pub.size || k.pub.size < 11) return std::nullopt;
+  mpz_t c;
+  nettle_mpz_init_set_str_256_u(c, ct.size(), reinterpret_cast<const uint8_t*>(ct.data()));
+  std::string out(k.pub.size, '\0');
+  size_t len = out.size();
+  int ok = mpz_cmp(c, k.pub.n) < 0 &&
+           rsa_decrypt(&k.priv, &len, reinterpret_cast<uint8_t*>(out.data()), c) == 1;
+  mpz_clear(c);
+  if (!ok) return std::nullopt;
+  out.resize(len);
+  return out;
 }
 
 std::string format_uuid(const unsigned char b[16]) {
@@ -181,21 +226,6 @@ std::optional<PemBlock> pem_decode(std::string_view data) {
   }
 }
 
-EVP_PKEY* decode_key(const std::string& der, const char* structure, const char* keytype) {
-  EVP_PKEY* pkey = nullptr;
-  OSSL_DECODER_CTX* dctx = OSSL_DECODER_CTX_new_for_pkey(
-      &pkey, "DER", structure, keytype, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr);
-  if (!dctx) return nullptr;
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  size_t len = der.size();
-  if (!OSSL_DECODER_from_data(dctx, &p, &len) || len != 0) {
-    EVP_PKEY_free(pkey);
-    pkey = nullptr;
-  }
-  OSSL_DECODER_CTX_free(dctx);
-  return pkey;
-}
-
 // The tag of the second element inside the outer SEQUENCE of a DER private
 // key: INTEGER for PKCS#1 RSA, SEQUENCE for PKCS#8, OCTET STRING for SEC 1 EC
 // keys; 0 when the structure is not recognised.
@@ -230,10 +260,10 @@ int second_element_tag(const std::string& der) {
 }  // namespace
 
 void register_crypto(FuncMap& m) {
-  m["md5"] = hash_function(EVP_md5);
-  m["sha1"] = hash_function(EVP_sha1);
-  m["sha256"] = hash_function(EVP_sha256);
-  m["sha512"] = hash_function(EVP_sha512);
+  m["md5"] = hash_function(nettle_md5);
+  m["sha1"] = hash_function(nettle_sha1);
+  m["sha256"] = hash_function(nettle_sha256);
+  m["sha512"] = hash_function(nettle_sha512);
 
   m["bcrypt"] = make_function(
       {param("str", Type::string())}, param("cost", Type::number()), static_type(Type::string()),
@@ -290,8 +320,9 @@ void register_crypto(FuncMap& m) {
                       "decrypt the key prior to use");
         }
         int tag = second_element_tag(blk->der);
-        EVP_PKEY* pkey = tag == 0x02 ? decode_key(blk->der, "type-specific", "RSA") : nullptr;
-        if (!pkey) {
+        bool key_ok = false;
+        auto out = tag == 0x02 ? rsa_pkcs1v15_decrypt(blk->der, *ct, &key_ok) : std::nullopt;
+        if (!key_ok) {
           if (tag == 0x30) {
             return fail(err,
                         "x509: failed to parse private key (use ParsePKCS8PrivateKey instead for "
@@ -304,35 +335,15 @@ void register_crypto(FuncMap& m) {
           }
           return fail(err, "x509: failed to parse private key");
         }
-        std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(pkey, EVP_PKEY_free);
-        std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-            EVP_PKEY_CTX_new(pkey, nullptr), EVP_PKEY_CTX_free);
-        if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) <= 0 ||
-            EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) <= 0) {
-          return fail(err, "crypto/rsa: decryption error");
-        }
-        // Go reports bad padding as an error; newer OpenSSL would instead
-        // return a synthetic message unless implicit rejection is off.
-        EVP_PKEY_CTX_ctrl_str(ctx.get(), "rsa_pkcs1_implicit_rejection", "0");
-        size_t outlen = 0;
-        const auto* in = reinterpret_cast<const unsigned char*>(ct->data());
-        if (EVP_PKEY_decrypt(ctx.get(), nullptr, &outlen, in, ct->size()) <= 0) {
-          return fail(err, "crypto/rsa: decryption error");
-        }
-        std::string out(outlen, '\0');
-        if (EVP_PKEY_decrypt(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &outlen, in,
-                             ct->size()) <= 0) {
-          return fail(err, "crypto/rsa: decryption error");
-        }
-        out.resize(outlen);
-        return Value::string(std::move(out));
+        if (!out) return fail(err, "crypto/rsa: decryption error");
+        return Value::string(std::move(*out));
       });
 
   m["uuidv4"] =
       make_function({}, std::nullopt, static_type(Type::string()),
                     [](const Args&, const Type&, FunctionError* err) -> std::optional<Value> {
                       unsigned char b[16];
-                      if (RAND_bytes(b, sizeof b) != 1)
+                      if (getrandom(b, sizeof b, 0) != static_cast<ssize_t>(sizeof b))
                         return fail(err, "failed to read random bytes");
                       b[6] = (b[6] & 0x0f) | 0x40;
                       b[8] = (b[8] & 0x3f) | 0x80;
@@ -359,9 +370,8 @@ void register_crypto(FuncMap& m) {
         if (!u) return fail(err, "uuidv5() doesn't support namespace " + ns + " (" + e + ")");
         std::string data(reinterpret_cast<const char*>(u->data()), 16);
         data += a[1].as_string();
-        unsigned char h[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        EVP_Digest(data.data(), data.size(), h, &len, EVP_sha1(), nullptr);
+        std::string d = digest_bytes(nettle_sha1, data);
+        auto* h = reinterpret_cast<unsigned char*>(d.data());
         h[6] = (h[6] & 0x0f) | 0x50;
         h[8] = (h[8] & 0x3f) | 0x80;
         return Value::string(format_uuid(h));

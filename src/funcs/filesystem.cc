@@ -3,16 +3,17 @@
 // filebase64), with Go's path/filepath semantics.
 #include <dirent.h>
 #include <fmt/format.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "funcs/common.h"
 #include "funcs/fs_util.h"
@@ -83,15 +84,36 @@ std::string process_cwd() {
   return ".";
 }
 
+// The first line a shell command prints, without its newline; nullopt when
+// it fails or prints nothing.
+std::optional<std::string> command_line_output(const char* cmd) {
+  FILE* p = popen(cmd, "r");
+  if (!p) return std::nullopt;
+  char buf[4096];
+  std::string out;
+  if (fgets(buf, sizeof buf, p)) out = buf;
+  int status = pclose(p);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  if (status != 0 || out.empty()) return std::nullopt;
+  return out;
+}
+
+// homedir.Dir (mitchellh/go-homedir, as Packer uses it) on Unix: $HOME,
+// else the sixth field of `getent passwd <uid>`, else `cd && pwd` in a
+// shell. Done as Go does rather than with getpwuid_r, which a statically
+// linked kiln could not call without glibc's NSS modules at run time.
 std::optional<std::string> home_dir(const std::string& configured) {
   if (!configured.empty()) return configured;
   if (const char* h = std::getenv("HOME"); h && *h) return std::string(h);
-  struct passwd pw;
-  struct passwd* res = nullptr;
-  char buf[4096];
-  if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &res) == 0 && res && res->pw_dir && *res->pw_dir) {
-    return std::string(res->pw_dir);
+  std::string cmd = "getent passwd " + std::to_string(getuid()) + " 2>/dev/null";
+  if (auto line = command_line_output(cmd.c_str())) {
+    // name:password:uid:gid:gecos:home:shell
+    std::vector<std::string> f;
+    std::stringstream ss(*line);
+    for (std::string part; std::getline(ss, part, ':');) f.push_back(part);
+    if (f.size() >= 6 && !f[5].empty()) return f[5];
   }
+  if (auto dir = command_line_output("sh -c 'cd && pwd' 2>/dev/null")) return dir;
   return std::nullopt;
 }
 

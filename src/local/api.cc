@@ -1728,6 +1728,23 @@ ServerWork Api::work_for(int64_t action_id) {
   return w;
 }
 
+json Api::action_timeline() {
+  std::lock_guard<std::mutex> lock(mu_);
+  advance(opt_.clock());
+  json out = json::array();
+  for (const json& a : store_.list("action")) {
+    json end = nullptr;
+    if (a.value("status", std::string()) != "running")
+      end = std::max(a.value("_due", 0.0), a.value("_work_end", 0.0));
+    out.push_back({{"id", a["id"]},
+                   {"command", a["command"]},
+                   {"status", a["status"]},
+                   {"start", a.value("_start", 0.0)},
+                   {"end", end}});
+  }
+  return out;
+}
+
 void Api::work_done(int64_t action_id, const std::string& error, const json& result) {
   if (action_id == 0) return;
   std::lock_guard<std::mutex> lock(mu_);
@@ -1735,6 +1752,7 @@ void Api::work_done(int64_t action_id, const std::string& error, const json& res
   auto a = store_.get("action", action_id);
   if (a) {
     (*a)["_work"] = error.empty() ? "done" : "failed";
+    (*a)["_work_end"] = opt_.clock();
     if (!error.empty()) (*a)["_fail"] = {{"code", "action_failed"}, {"message", error}};
     // A boot that failed leaves the server off, whatever it was before.
     static const std::set<std::string> boots = {"start_server", "reboot_server", "reset_server"};

@@ -83,6 +83,13 @@ class Api {
   // The backend finished the work of an action: "" or why it failed; a
   // create_image's result is {"image_size": GB}.
   void work_done(int64_t action_id, const std::string& error, const nlohmann::json& result);
+  // Every action's command, status and when it ran, in seconds since the
+  // epoch with sub-second precision (the API's timestamps have whole
+  // seconds): {"id", "command", "status", "start", "end"}; "end" is when the
+  // action's result became visible (its modelled end, or the end of its real
+  // work if later), null while it runs. For benchmarks: the time a client
+  // spends outside the cloud's actions (GET /_kiln/actions).
+  nlohmann::json action_timeline();
   // After a restart: work a previous run never finished fails, and the
   // servers that were running are returned to be booted again.
   std::vector<ServerWork> recover();

@@ -415,3 +415,34 @@ TEST_F(Fixture, WronglyTypedInputIsRefusedCleanly) {
 
 }  // namespace
 }  // namespace kiln::local
+
+namespace kiln::local {
+namespace {
+
+// The control endpoint's timeline keeps sub-second start and end times: a
+// create_server started at now+0.25 ends 10 s (its modelled duration) later,
+// and has no end while it runs.
+TEST_F(Fixture, ActionTimelineHasSubSecondTimes) {
+  now += 0.25;
+  json c = call("POST", "/v1/servers",
+                {{"name", "t1"}, {"server_type", "cx23"}, {"image", "debian-12"}}, 201);
+  int64_t aid = c["action"]["id"];
+  auto find = [&] {
+    for (const json& a : api->action_timeline())
+      if (a["id"] == aid) return a;
+    return json();
+  };
+  json running = find();
+  ASSERT_TRUE(running.is_object());
+  EXPECT_EQ(running["command"], "create_server");
+  EXPECT_DOUBLE_EQ(running["start"].get<double>(), now);
+  EXPECT_TRUE(running["end"].is_null());
+  const double started = now;
+  now += 30;
+  json done = find();
+  EXPECT_EQ(done["status"], "success");
+  EXPECT_DOUBLE_EQ(done["end"].get<double>(), started + 10);
+}
+
+}  // namespace
+}  // namespace kiln::local
