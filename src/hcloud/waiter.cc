@@ -18,6 +18,7 @@ struct ActionWaiter::Tracked {
   TimePoint last_running{};  // when it was last seen running
   TimePoint next_poll{};
   Duration expected{0};
+  Duration floor{0};  // the shortest scheduled interval (WaitOptions::min_interval)
   int missing = 0;
   std::promise<Result<Action>> promise;
   std::function<void(const Action&)> on_progress;
@@ -112,9 +113,10 @@ void ActionWaiter::observe_locked(const Tracked& t, TimePoint now) {
 void ActionWaiter::accrue_locked(TimePoint now) {
   std::map<Client*, size_t> running;
   // Only actions that report no progress earn spare polls: progress
-  // already pins the end down.
+  // already pins the end down. Nor do actions whose owner asked for a
+  // longer interval (WaitOptions::min_interval).
   for (const auto& [key, t] : tracked_)
-    if (t->action.progress == 0) ++running[t->client];
+    if (t->action.progress == 0 && t->floor <= config_.min_interval) ++running[t->client];
   for (auto it = budgets_.begin(); it != budgets_.end();) {
     Budget& b = it->second;
     double secs = std::chrono::duration<double>(now - b.updated).count();
@@ -191,7 +193,8 @@ Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
       // The end is known closely: look in the middle of the window; if it
       // is still running then, its progress narrows the window further.
       return std::clamp(earliest + (latest - earliest) / 2 - elapsed + Duration(50),
-                        config_.final_interval, config_.max_interval);
+                        std::max(config_.final_interval, t.floor),
+                        std::max(config_.max_interval, t.floor));
     }
     expected = earliest;
   }
@@ -208,7 +211,8 @@ Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
     interval = std::min(config_.max_overrun_interval,
                         config_.min_interval + (-remaining) / config_.overrun_divisor);
   }
-  return std::clamp(interval, config_.min_interval, config_.max_interval);
+  Duration lo = std::max(config_.min_interval, t.floor);
+  return std::clamp(interval, lo, std::max(config_.max_interval, lo));
 }
 
 std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& action,
@@ -227,6 +231,7 @@ std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& act
   t->registered = clock_->now();
   t->last_running = t->registered;
   t->on_progress = std::move(opts.on_progress);
+  t->floor = opts.min_interval;
   std::uint64_t key;
   {
     std::lock_guard lock(mu_);
@@ -235,7 +240,8 @@ std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& act
     t->expected = expected_locked(action.command);
     t->next_poll = t->registered + interval_for(*t, t->registered);
     if (config_.probe_until_observed && speed_weight_ == 0)
-      t->next_poll = std::min(t->next_poll, t->registered + config_.min_interval);
+      t->next_poll =
+          std::min(t->next_poll, t->registered + std::max(config_.min_interval, t->floor));
   }
   if (opts.stop.stop_possible()) {
     // Set up before the poller can see the entry (it resets the callback
@@ -404,7 +410,7 @@ int ActionWaiter::run_due() {
             it = tracked_.erase(it);
             continue;
           }
-          t->next_poll = now + config_.min_interval;
+          t->next_poll = now + std::max(config_.min_interval, t->floor);
           ++it;
           continue;
         }

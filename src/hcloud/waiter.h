@@ -28,6 +28,12 @@ struct WaitOptions {
   std::function<void(const Action&)> on_progress;
   // Requesting stop completes the wait with a kCancelled error.
   std::stop_token stop;
+  // The hcloud builder's poll_interval: the waiter schedules no look at
+  // this action sooner than this after the previous one (nor its first look
+  // sooner after registration), whatever its schedule would do; 0 or less
+  // than WaiterConfig::min_interval changes nothing. Looks that ride along in
+  // a request sent for other actions cost nothing and may come sooner.
+  Duration min_interval{0};
 };
 
 struct WaiterConfig {

@@ -149,6 +149,41 @@ TEST_F(WaiterTest, FirstActionsAreProbedEarlyUntilOneEnds) {
   plain.cancel_all();
 }
 
+TEST_F(WaiterTest, AMinimumIntervalSpacesTheLooksAtAnAction) {
+  // poll_interval = "3s": a 10 s server start with progress is looked at
+  // no more often than every 3 s (the first look too), and still seen done.
+  std::vector<TimePoint> looks;
+  server.set_handler([this, &looks](const testing::RecordedRequest& r) {
+    looks.push_back(clock->now());
+    return sim.handle(r);
+  });
+  WaitOptions o;
+  o.min_interval = Duration(3'000);
+  auto f = waiter.wait(client, sim.add(1, "start_server", Duration(10'000)), o);
+  const TimePoint registered = clock->now();
+  drive();
+  auto r = f.get();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->succeeded());
+  ASSERT_FALSE(looks.empty());
+  EXPECT_GE(looks.front() - registered, Duration(3'000));
+  for (size_t i = 1; i < looks.size(); ++i) EXPECT_GE(looks[i] - looks[i - 1], Duration(3'000));
+  // A fresh waiter without it looks sooner (its 500 ms probe) and more often.
+  const size_t with_floor = looks.size();
+  looks.clear();
+  ActionWaiter plain{WaiterConfig{.start_thread = false}, clock};
+  auto g = plain.wait(client, sim.add(2, "start_server", Duration(10'000)));
+  const TimePoint again = clock->now();
+  while (auto due = plain.next_due()) {
+    clock->set(*due);
+    plain.run_due();
+  }
+  ASSERT_TRUE(g.get().ok());
+  ASSERT_FALSE(looks.empty());
+  EXPECT_LT(looks.front() - again, Duration(3'000));
+  EXPECT_GT(looks.size(), with_floor);
+}
+
 TEST_F(WaiterTest, AFastCloudIsLearnedAcrossCommands) {
   // kiln local at --time-scale 0: every action ends within milliseconds.
   auto srv = waiter.wait(client, sim.add(1, "create_server", Duration(20)));

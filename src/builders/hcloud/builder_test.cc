@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -50,7 +51,7 @@ class HcloudBuilder : public ::testing::Test {
     ASSERT_TRUE(store_) << err;
     local::ApiOptions o;
     o.token = kToken;
-    o.time_scale = 0;
+    o.time_scale = time_scale_;
     api_ = std::make_unique<local::Api>(*store_, o);
     http_ = std::make_unique<local::HttpServer>(*api_);
     port_ = http_->bind("127.0.0.1", 0, &err);
@@ -136,6 +137,7 @@ class HcloudBuilder : public ::testing::Test {
     return r.ok() ? r.value() : std::vector<hcloud::Image>{};
   }
 
+  double time_scale_ = 0;  // kiln local's: 0, every action ends at once
   engine::testing::TempDir dir_;
   std::unique_ptr<local::Store> store_;
   std::unique_ptr<local::Api> api_;
@@ -146,6 +148,13 @@ class HcloudBuilder : public ::testing::Test {
   std::string log_;
   std::unique_ptr<engine::Journal> journal_;
   bool keep_snapshots_ = false;
+};
+
+// Actions that take time: create_server 2 s, start_server 1 s,
+// delete_server 0.8 s, with progress reported as they go.
+class HcloudBuilderTimed : public HcloudBuilder {
+ protected:
+  HcloudBuilderTimed() { time_scale_ = 0.2; }
 };
 
 size_t index_of(const std::vector<std::string>& v, const std::string& s) {
@@ -464,6 +473,36 @@ TEST_F(HcloudBuilder, ParallelBuildsMakeOneSnapshotEach) {
   size_t creates = 0;
   for (size_t i = 0; i < first_delete && i < req.size(); ++i) creates += req[i] == "POST /servers";
   EXPECT_EQ(creates, 2u);
+}
+
+}  // namespace
+}  // namespace kiln::builders
+
+namespace kiln::builders {
+namespace {
+
+// poll_interval spaces the waiter's looks: at 3 s, each action of the build
+// (create_server 2 s, start_server 1 s, shutdown 1 s, delete 0.8 s) is seen
+// finished at its first look: one poll per action. (The waiter alone would
+// look at the 2 s server create after 500 ms, see its progress, and look
+// again.)
+TEST_F(HcloudBuilderTimed, PollIntervalSpacesTheLooksAtActions) {
+  auto r = build(source("slow", R"(
+  communicator         = "none"
+  skip_create_snapshot = true
+  poll_interval        = "3s")") +
+                 "build { sources = [\"source.hcloud.slow\"] }\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::istringstream in(slurp(log_));
+  std::vector<std::string> polls;
+  std::regex re("hcloud: GET /actions\\?id=([0-9]+) ");
+  std::smatch m;
+  for (std::string line; std::getline(in, line);)
+    if (std::regex_search(line, m, re)) polls.push_back(m[1].str());
+  std::set<std::string> actions(polls.begin(), polls.end());
+  EXPECT_GE(actions.size(), 4u) << slurp(log_);
+  EXPECT_EQ(polls.size(), actions.size()) << slurp(log_);
+  EXPECT_EQ(count_servers(), 0u);
 }
 
 }  // namespace

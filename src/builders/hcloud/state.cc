@@ -21,6 +21,12 @@ engine::Status wait_action(State& s, const hcloud::Action& action, const std::st
   std::stop_source stop;
   hcloud::WaitOptions wo;
   wo.stop = stop.get_token();
+  // poll_interval: upstream polls every action at this interval (500 ms by
+  // default). kiln's waiter schedules its looks by the action's kind and
+  // progress instead, and takes poll_interval as the shortest interval
+  // between two looks it schedules; the default equals the waiter's own
+  // floor, so it only matters when set longer (fewer requests).
+  if (s.config) wo.min_interval = s.config->poll_interval;
   auto fut = hcloud::ActionWaiter::process().wait(*s.client, action, wo);
   // The waiter cannot see our Cancel: look at it between short waits.
   while (fut.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
