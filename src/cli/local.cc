@@ -28,11 +28,13 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "Usage: kiln local [--listen 127.0.0.1:PORT] [--state DIR] [--time-scale F] "
-               "[--token TOKEN] [--faults FILE] [--image-cache DIR]\n\n"
+               "[--time-jitter F] [--token TOKEN] [--faults FILE] [--image-cache DIR]\n\n"
                "  Serves the Hetzner Cloud API on loopback until SIGINT or SIGTERM.\n"
                "  --listen      address to listen on (default 127.0.0.1:8780; port 0 = any)\n"
                "  --state DIR   state directory (default ~/.local/state/kiln/local)\n"
                "  --time-scale  factor on action durations (default 1; 0 = at once)\n"
+               "  --time-jitter F  vary each action's duration by up to +-F (0 <= F < 1;\n"
+               "                default 0), reproducibly by action id\n"
                "  --token       API token to accept (default: generated and kept in DIR)\n"
                "  --image-cache DIR  built system images (default $KILN_IMAGE_CACHE, else "
                "$XDG_CACHE_HOME/kiln/images)\n"
@@ -58,6 +60,7 @@ int cmd_local(const Args& args) {
   std::string state;
   std::string token;
   double scale = 1.0;
+  double jitter = 0;
   std::string faults_file;
   std::string image_cache;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -68,7 +71,7 @@ int cmd_local(const Args& args) {
       val = a.substr(eq + 1);
       a = a.substr(0, eq);
     } else if (a == "--listen" || a == "--state" || a == "--time-scale" || a == "--token" ||
-               a == "--faults" || a == "--image-cache") {
+               a == "--faults" || a == "--image-cache" || a == "--time-jitter") {
       if (i + 1 >= args.size()) {
         std::fprintf(stderr, "kiln local: %s needs a value\n", a.c_str());
         return 1;
@@ -90,6 +93,14 @@ int cmd_local(const Args& args) {
       scale = std::strtod(val.c_str(), &end);
       if (val.empty() || *end != '\0' || scale < 0) {
         std::fprintf(stderr, "kiln local: --time-scale wants a number >= 0, got '%s'\n",
+                     val.c_str());
+        return 1;
+      }
+    } else if (a == "--time-jitter" || a == "-time-jitter") {
+      char* end = nullptr;
+      jitter = std::strtod(val.c_str(), &end);
+      if (val.empty() || *end != '\0' || jitter < 0 || jitter >= 1) {
+        std::fprintf(stderr, "kiln local: --time-jitter wants a number in [0, 1), got '%s'\n",
                      val.c_str());
         return 1;
       }
@@ -139,6 +150,7 @@ int cmd_local(const Args& args) {
   kiln::local::ApiOptions opt;
   opt.token = token;
   opt.time_scale = scale;
+  opt.time_jitter = jitter;
   // Real servers when this process may make sandboxes; else the API alone.
   const std::string no_servers = kiln::local::sandbox_unavailable_reason();
   std::unique_ptr<kiln::local::ImageCache> images;

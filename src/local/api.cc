@@ -198,17 +198,30 @@ json action_view(const json& a, double now) {
 
 namespace {
 
+// A factor in [1 - jitter, 1 + jitter] drawn from the action's id
+// (splitmix64), so a run's durations are reproducible without state.
+double jitter_factor(int64_t id, double jitter) {
+  if (jitter <= 0) return 1;
+  uint64_t z = static_cast<uint64_t>(id) + 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  double u = static_cast<double>(z >> 11) / static_cast<double>(1ull << 53);  // [0, 1)
+  return 1 + jitter * (2 * u - 1);
+}
+
 struct Engine {
   Store& st;
   double now;
   double scale;
   json fail = nullptr;                   // {"code", "message"} when a fault makes the actions fail
   std::vector<int64_t>* work = nullptr;  // with a backend: actions that have real work
+  double jitter = 0;                     // ApiOptions::time_jitter
 
   json new_action(const std::string& command, const json& resources, double start, double data_gb,
                   json effect) {
     int64_t id = st.next_id("action", 1000);
-    double due = start + Api::base_duration(command, data_gb) * scale;
+    double due = start + Api::base_duration(command, data_gb) * scale * jitter_factor(id, jitter);
     json a = {{"id", id},
               {"command", command},
               {"status", "running"},
@@ -365,7 +378,10 @@ struct H {
   Store& st;
   Api::Ctx& c;
   double scale;
-  Engine eng() { return Engine{st, c.now, scale, c.fail_action, c.real ? &c.work : nullptr}; }
+  double jitter;
+  Engine eng() {
+    return Engine{st, c.now, scale, c.fail_action, c.real ? &c.work : nullptr, jitter};
+  }
 
   // -- lists --
   Result list(const std::string& key, std::vector<json> items, const std::set<std::string>& sorts,
@@ -1639,7 +1655,7 @@ ApiResponse Api::handle_locked(const ApiRequest& request, const FaultDecision& f
   if (!store_.begin())
     return error({500, "server_error", "state database: " + store_.last_error()});
   advance(now);
-  H h{store_, c, opt_.time_scale};
+  H h{store_, c, opt_.time_scale, opt_.time_jitter};
   Result r = Error{404, "not_found", "resource not found"};
   const std::string& res = c.seg[0];
   const std::string& m = request.method;

@@ -60,6 +60,10 @@ class ServerBackend {
 struct ApiOptions {
   std::string token;
   double time_scale = 1.0;  // 0 = actions finish at once
+  // Each action's duration times a factor in [1 - j, 1 + j], drawn from its
+  // id: a real cloud's actions do not all take whole seconds (which would
+  // flatter a client polling every 500 ms). 0: the model's durations.
+  double time_jitter = 0;
   int64_t rate_limit = 3600;
   double refill_per_second = 1.0;
   // Real servers; nullptr: servers are state only (actions end by duration).

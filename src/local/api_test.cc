@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "hcloud/openapi_validator.h"
 
@@ -442,6 +443,47 @@ TEST_F(Fixture, ActionTimelineHasSubSecondTimes) {
   json done = find();
   EXPECT_EQ(done["status"], "success");
   EXPECT_DOUBLE_EQ(done["end"].get<double>(), started + 10);
+}
+
+// --time-jitter: durations vary by action, within [1-j, 1+j] of the
+// model's (create_server: 10 s), and the same on every run.
+TEST_F(Fixture, TimeJitterVariesDurationsWithinTheBound) {
+  auto durations = [&](double jitter) {
+    api.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+    std::string err;
+    store = Store::open(dir, &err);
+    EXPECT_TRUE(store) << err;
+    ApiOptions o;
+    o.token = "secret";
+    o.time_scale = 1;
+    o.time_jitter = jitter;
+    o.clock = [this] { return now; };
+    api = std::make_unique<Api>(*store, o);
+    for (int i = 0; i < 8; ++i)
+      call("POST", "/v1/servers",
+           {{"name", "j" + std::to_string(i)}, {"server_type", "cx23"}, {"image", "debian-12"}},
+           201);
+    now += 100;
+    std::vector<double> out;
+    for (const json& a : api->action_timeline())
+      if (a["command"] == "create_server")
+        out.push_back(a["end"].get<double>() - a["start"].get<double>());
+    return out;
+  };
+  auto plain = durations(0);
+  ASSERT_EQ(plain.size(), 8u);
+  for (double d : plain) EXPECT_DOUBLE_EQ(d, 10);
+  auto varied = durations(0.3);
+  ASSERT_EQ(varied.size(), 8u);
+  std::set<double> distinct(varied.begin(), varied.end());
+  EXPECT_GT(distinct.size(), 4u);
+  for (double d : varied) {
+    EXPECT_GE(d, 7);
+    EXPECT_LE(d, 13);
+  }
+  EXPECT_EQ(durations(0.3), varied);
 }
 
 }  // namespace
