@@ -13,6 +13,7 @@
 #include "engine/journal.h"
 #include "engine/runner.h"
 #include "engine/signals.h"
+#include "engine/terminal.h"
 #include "engine/uuid.h"
 
 namespace kiln::cli {
@@ -201,7 +202,11 @@ int cmd_build(const Args& raw_args) {
     if (const char* v = std::getenv(env); v && *v) oo.color = false;
   oo.timestamp = f.get_bool("timestamp-ui");
   oo.filter = [&cfg](std::string s) { return cfg.filter_secrets(std::move(s)); };
-  oo.interactive = ::isatty(0) && ::isatty(1);
+  // Answers come from the controlling terminal, as Packer's do (see
+  // engine/terminal.h); the machine-readable UI never asks.
+  engine::Terminal tty = machine ? nullptr : engine::open_terminal();
+  if (tty) oo.in = tty.get();
+  oo.interactive = tty != nullptr;
   engine::Output out(oo);
 
   ro.force = f.get_bool("force");

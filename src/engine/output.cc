@@ -1,5 +1,9 @@
 #include "engine/output.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <ctime>
 #include <iostream>
 
@@ -108,13 +112,35 @@ void Output::error(const std::string& msg) {
   write((opt_.timestamp ? timestamp_prefix() : "") + msg + "\n");
 }
 
-std::string Output::ask(const std::string& question) {
+std::string Output::ask(const std::string& question, const Cancel* cancel) {
   write(question + "\n");
   if (!opt_.interactive) return "";
-  std::lock_guard<std::mutex> lock(mu_);
-  char buf[1024];
-  if (!std::fgets(buf, sizeof buf, opt_.in)) return "";
-  return rtrim(buf);
+  // Not under mu_: while someone reads the question, the other builds and
+  // the interrupt handler ("Cancelling build ...") must still print.
+  std::lock_guard<std::mutex> lock(read_mu_);
+  int fd = ::fileno(opt_.in);
+  if (fd < 0) {  // a FILE without a descriptor (tests' fmemopen)
+    char buf[1024];
+    if (!std::fgets(buf, sizeof buf, opt_.in)) return "";
+    return rtrim(buf);
+  }
+  // A byte at a time from the descriptor, never through the FILE's buffer,
+  // so that a line typed ahead is left for the next question; with cancel,
+  // a look at it every 100 ms.
+  std::string line;
+  while (!cancel || !cancel->cancelled()) {
+    pollfd p{fd, POLLIN, 0};
+    int n = ::poll(&p, 1, cancel ? 100 : -1);
+    if (n < 0 && errno != EINTR) return "";
+    if (n <= 0) continue;
+    char c;
+    ssize_t got = ::read(fd, &c, 1);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (got <= 0) return rtrim(line);  // EOF: what was typed so far
+    if (c == '\n') return rtrim(line);
+    line += c;
+  }
+  return "";
 }
 
 BuildUi::BuildUi(Output& out, std::string target, int color_index)
@@ -149,6 +175,9 @@ void BuildUi::machine(const std::string& type, const std::vector<std::string>& a
 }
 std::string BuildUi::ask(const std::string& question) {
   return out_.ask(targeted(target_, question));
+}
+std::string BuildUi::ask_cancellable(const std::string& question, const Cancel& cancel) {
+  return out_.ask(targeted(target_, question), &cancel);
 }
 void BuildUi::announce() {
   if (out_.options().machine || !out_.options().color) return;

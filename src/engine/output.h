@@ -38,8 +38,9 @@ class Output {
                const std::vector<std::string>& args);
   // Writes text as is, secrets filtered (the caller adds newlines).
   void write(const std::string& text);
-  // Asks on the terminal; "" without one or on EOF.
-  std::string ask(const std::string& question);
+  // Asks on the terminal; "" without one or on EOF, or once cancel (when
+  // given) is set.
+  std::string ask(const std::string& question, const Cancel* cancel = nullptr);
 
   const OutputOptions& options() const { return opt_; }
   std::string filter(std::string s) const;
@@ -48,7 +49,8 @@ class Output {
 
  private:
   OutputOptions opt_;
-  std::mutex mu_;
+  std::mutex mu_;       // one writer at a time
+  std::mutex read_mu_;  // one reader of the terminal (output goes on meanwhile)
   mutable std::mutex secrets_mu_;
   std::vector<std::string> secrets_;
 };
@@ -64,6 +66,7 @@ class BuildUi : public Ui {
   void message(const std::string& msg) override;
   void error(const std::string& msg) override;
   std::string ask(const std::string& question) override;
+  std::string ask_cancellable(const std::string& question, const Cancel& cancel) override;
   void add_secret(const std::string& secret) override { out_.add_secret(secret); }
 
   // A line without the "==> target: " prefix in the build's colour (Packer's

@@ -81,6 +81,11 @@ class Ui {
   // Asks on the terminal and returns the answer line ("" on EOF or when
   // there is no terminal).
   virtual std::string ask(const std::string& question) = 0;
+  // The same, but gives up ("") once cancel is set, as Packer's -debug
+  // pause does: an interrupt must not wait for someone to press enter.
+  virtual std::string ask_cancellable(const std::string& question, const Cancel& /*cancel*/) {
+    return ask(question);
+  }
   // Registers a secret found at run time (a temporary private key, a root
   // password): filtered from all output from now on.
   virtual void add_secret(const std::string& /*secret*/) {}

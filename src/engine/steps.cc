@@ -10,9 +10,26 @@ std::optional<OnError> parse_on_error(const std::string& s) {
   return std::nullopt;
 }
 
+namespace {
+
+// Packer's DebugRunner puts a pause step after every step: its run pauses
+// "after run of" the step, its cleanup "before cleanup of" it. So a step
+// that failed gets no pause, and every step that succeeded gets one before
+// the cleanups, whether it has a cleanup or not. Without a terminal Packer's
+// ask fails at once and nothing is printed; an interrupt ends a pause.
+void debug_pause(Ui& ui, const BuildContext& ctx, const Cancel& cancel, const char* where,
+                 const std::string& step) {
+  if (!ctx.debug || !ctx.info || !ctx.info->interactive || cancel.cancelled()) return;
+  ui.ask_cancellable(
+      std::string("Pausing ") + where + " step '" + step + "'. Press enter to continue.", cancel);
+}
+
+}  // namespace
+
 Status run_steps(const std::vector<Step>& steps, Ui& ui, const BuildContext& ctx,
                  const Cancel& cancel) {
   size_t ran = 0;
+  size_t paused = 0;  // steps whose "after run" pause was reached
   Status result = Status::ok();
   bool skip_cleanup = false;
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -33,9 +50,10 @@ Status run_steps(const std::vector<Step>& steps, Ui& ui, const BuildContext& ctx
       ui.error(st.message());
       if (ctx.on_error == OnError::kAsk) {
         std::string answer =
-            ui.ask("Step \"" + s.name +
-                   "\" failed\n[c] Clean up and exit, [a] abort without cleanup, or [r] retry step "
-                   "(build may fail even if retry succeeds)?");
+            ui.ask_cancellable("Step \"" + s.name +
+                                   "\" failed\n[c] Clean up and exit, [a] abort without cleanup, "
+                                   "or [r] retry step (build may fail even if retry succeeds)?",
+                               cancel);
         if (answer == "r" || answer == "R") {
           --i;  // the same step again; its cleanup runs once
           continue;
@@ -48,8 +66,8 @@ Status run_steps(const std::vector<Step>& steps, Ui& ui, const BuildContext& ctx
       result = st;
       break;
     }
-    if (ctx.debug && ctx.info && ctx.info->interactive)
-      ui.ask("Pausing after run of step '" + s.name + "'. Press enter to continue.");
+    paused = i + 1;
+    debug_pause(ui, ctx, cancel, "after run of", s.name);
   }
   if (skip_cleanup) {
     ui.error(
@@ -58,10 +76,8 @@ Status run_steps(const std::vector<Step>& steps, Ui& ui, const BuildContext& ctx
     return result;
   }
   for (size_t i = ran; i-- > 0;) {
-    if (!steps[i].cleanup) continue;
-    if (ctx.debug && ctx.info && ctx.info->interactive && !cancel.cancelled())
-      ui.ask("Pausing before cleanup of step '" + steps[i].name + "'. Press enter to continue.");
-    steps[i].cleanup();
+    if (i < paused) debug_pause(ui, ctx, cancel, "before cleanup of", steps[i].name);
+    if (steps[i].cleanup) steps[i].cleanup();
   }
   return result;
 }

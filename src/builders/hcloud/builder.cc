@@ -51,6 +51,15 @@ class HcloudBuilder : public engine::Builder {
         {"stepShutdownServer", [&] { return step_shutdown(s); }, {}},
         {"stepCreateSnapshot", [&] { return step_create_snapshot(s); }, {}},
     };
+    if (ctx.debug) {
+      // Upstream's multistep.If(debug && no ssh_private_key_file,
+      // StepDumpSSHKey): when the condition is false it is a nullStep, which
+      // -debug pauses after by that name too.
+      engine::Step dump{"StepDumpSSHKey", [&] { return step_dump_ssh_key(s); }, {}};
+      if (!config_.comm.ssh.auth.private_key_file.empty())
+        dump = {"nullStep", [] { return engine::Status::ok(); }, {}};
+      steps.insert(steps.begin() + 2, std::move(dump));
+    }
     engine::Status st = engine::run_steps(steps, ui, ctx, cancel);
     if (st.failed()) return st;
     if (s.snapshot_id == 0) return engine::Status::ok();  // skip_create_snapshot: no artifact

@@ -59,6 +59,8 @@ engine::Status wait_actions(State& s, const std::vector<hcloud::Action>& actions
 // The steps, each with its cleanup, as the upstream plugin's files.
 engine::Status step_pre_validate(State& s);
 engine::Status step_ssh_key_gen(State& s);
+// -debug only: the temporary private key written to the working directory.
+engine::Status step_dump_ssh_key(State& s);
 engine::Status step_create_ssh_key(State& s);
 void cleanup_ssh_key(State& s);
 engine::Status step_create_server(State& s);

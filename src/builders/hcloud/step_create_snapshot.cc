@@ -38,8 +38,16 @@ engine::Status step_create_snapshot(State& s) {
       return engine::Status::fail(waited.message() + "; snapshot " + id + " ('" + c.snapshot_name +
                                   "') exists with status " + img.value()->status +
                                   " and is kept: check it, and delete it if it is unusable");
+    } else if (img.ok()) {
+      if (s.ctx->journal) s.ctx->journal->deleted("snapshot", s.snapshot_id, s.endpoint());
+      return engine::Status::fail(waited.message() + "; snapshot " + id + " ('" + c.snapshot_name +
+                                  "') was not made");
     } else {
-      return engine::Status::fail(waited.message() + "; snapshot " + id + " does not exist");
+      // Not knowing is not "it does not exist": the create was accepted.
+      return engine::Status::fail(waited.message() + "; snapshot " + id + " ('" + c.snapshot_name +
+                                  "') may exist, but looking it up failed too (" +
+                                  img.error().to_string() +
+                                  "): check it, and delete it if it is unusable");
     }
   }
   for (auto old : s.old_snapshots) {

@@ -1,8 +1,11 @@
 // StepSSHKeyGen (a temporary key pair, or the public half of
-// ssh_private_key_file) and stepCreateSSHKey (uploaded as a labelled,
-// journaled Hetzner SSH key, deleted in cleanup).
+// ssh_private_key_file), StepDumpSSHKey (-debug: the temporary private key
+// saved to ./ssh_key_<build name>.pem, and left there, as Packer does) and
+// stepCreateSSHKey (uploaded as a labelled, journaled Hetzner SSH key,
+// deleted in cleanup).
 #include <fcntl.h>
 #include <libssh/libssh.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -77,16 +80,21 @@ engine::Status step_ssh_key_gen(State& s) {
   s.public_key = s.key->public_key;
   s.private_key = s.key->private_key;
   register_secret(s, s.private_key);
-  if (s.ctx->debug) {
-    // StepDumpSSHKey: -debug lets the user log in to the build server.
-    std::string path = "ssh_key_" + s.ctx->info->build_name + ".pem";
-    s.ui->message("Saving key for debug purposes: " + path);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && ::write(fd, s.private_key.data(), s.private_key.size()) ==
-                             static_cast<ssize_t>(s.private_key.size());
-    if (fd >= 0) ::close(fd);
-    if (!ok) return engine::Status::fail("Error saving debug key: cannot write " + path);
-  }
+  return engine::Status::ok();
+}
+
+engine::Status step_dump_ssh_key(State& s) {
+  // Packer writes an empty file for communicator "none"; there is no key.
+  if (s.private_key.empty()) return engine::Status::ok();
+  std::string path = "ssh_key_" + s.ctx->info->build_name + ".pem";
+  s.ui->message("Saving key for debug purposes: " + path);
+  // Owner-only (Packer: 0700): ssh refuses a key others can read.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, s.private_key.data(), s.private_key.size()) ==
+                static_cast<ssize_t>(s.private_key.size());
+  if (fd >= 0) ::close(fd);
+  if (!ok) return engine::Status::fail("Error saving debug key: cannot write " + path);
   return engine::Status::ok();
 }
 
