@@ -34,7 +34,8 @@ class Breakpoint : public engine::Provisioner {
     // Packer fails here without a terminal (its Ask has no tty to read);
     // the message is Packer's.
     if (!info.interactive) return fail(info, "Error asking for input: no available tty");
-    ui.ask("Press enter to continue.");
+    // An interrupt ends the wait (Packer's breakpoint is cancelled by it too).
+    ui.ask_cancellable("Press enter to continue.", cancel);
     if (cancel.cancelled()) return fail(info, "Provisioning was cancelled");
     return Status::ok();
   }

@@ -18,6 +18,9 @@ class FilteredUi : public engine::Ui {
   void message(const std::string& msg) override { inner_.message(filter(msg)); }
   void error(const std::string& msg) override { inner_.error(filter(msg)); }
   std::string ask(const std::string& q) override { return inner_.ask(filter(q)); }
+  std::string ask_cancellable(const std::string& q, const engine::Cancel& cancel) override {
+    return inner_.ask_cancellable(filter(q), cancel);
+  }
   // Forwarded (no `override`, so this compiles whether or not the engine's
   // Ui declares it).
   void add_secret(const std::string& s) { inner_.add_secret(s); }
