@@ -194,6 +194,14 @@ std::string Machines::reap(const std::string& state_dir, const std::string& inst
   std::string err, out;
   int cgroups = reap_cgroups(instance, &err);
   if (cgroups > 0) out += std::to_string(cgroups) + " cgroup(s) with their processes";
+  // Other instances' empty cgroups: left by a SIGKILLed kiln local whose
+  // state directory was then deleted, so that no start ever reaps it by name.
+  if (auto slash = instance.find('/'); slash != std::string::npos) {
+    int empty = remove_empty_cgroups(instance.substr(0, slash));
+    if (empty > 0)
+      out +=
+          (out.empty() ? "" : ", ") + std::to_string(empty) + " empty cgroup(s) of gone instances";
+  }
   int loops = 0;
   for (auto& name : loops_backed_under(state_dir)) {
     std::string e;

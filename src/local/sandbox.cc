@@ -430,6 +430,39 @@ int reap_cgroups(const std::string& prefix, std::string* error) {
   return n;
 }
 
+namespace {
+
+int remove_empty_below(const std::string& dir, int min_age_seconds) {
+  int removed = 0;
+  std::vector<std::string> subdirs;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != ".." && e->d_type == DT_DIR) subdirs.push_back(dir + "/" + n);
+    }
+    ::closedir(d);
+  }
+  for (auto& s : subdirs) {
+    removed += remove_empty_below(s, min_age_seconds);
+    struct stat st;
+    if (::stat(s.c_str(), &st) != 0 || ::time(nullptr) - st.st_mtime < min_age_seconds) continue;
+    // EBUSY when it has processes or children: left alone.
+    if (cgroup_procs(s).empty() && ::rmdir(s.c_str()) == 0) ++removed;
+  }
+  return removed;
+}
+
+}  // namespace
+
+int remove_empty_cgroups(const std::string& parent, int min_age_seconds) {
+  int n = 0;
+  for (const char* c : {"devices", "memory"}) {
+    std::string dir = cgroup_path(c, parent);
+    if (!dir.empty()) n += remove_empty_below(dir, min_age_seconds);
+  }
+  return n;
+}
+
 std::unique_ptr<Sandbox> Sandbox::start(const SandboxSpec& spec, std::string* error) {
   std::string why = sandbox_unavailable_reason();
   if (!why.empty()) {

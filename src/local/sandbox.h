@@ -130,6 +130,15 @@ std::string cgroup_v1_dir(const std::string& controller);
 // start of what a killed kiln local left. Returns how many cgroups it removed.
 int reap_cgroups(const std::string& prefix, std::string* error);
 
+// Removes the empty cgroups below `parent` (e.g. "kiln-local") in the
+// devices and memory hierarchies, deepest first: what a SIGKILLed kiln local
+// whose state directory is gone left (its processes died with it, but
+// nothing will ever reap its instance by name). Never kills: a cgroup with
+// processes, or with a child that has them, is busy and stays; so does one
+// made less than `min_age_seconds` ago (another kiln local may be about to
+// put a sandbox in it). Returns how many it removed.
+int remove_empty_cgroups(const std::string& parent, int min_age_seconds = 60);
+
 // Whether this process may make sandboxes (root, cgroup v1 devices+memory,
 // namespaces); "" when yes, else why not, for people.
 std::string sandbox_unavailable_reason();

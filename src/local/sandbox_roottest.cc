@@ -11,9 +11,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -303,3 +305,53 @@ int main(int argc, char** argv) {
   ::testing::AddGlobalTestEnvironment(new Cleanup);
   return RUN_ALL_TESTS();
 }
+
+namespace kiln::local {
+namespace {
+
+// What a SIGKILLed kiln local whose state directory is gone leaves: empty
+// cgroups under kiln-local/ that no start reaps by name. They go; a cgroup
+// holding a process (another instance's running server) stays, and so does
+// a fresh one when a minimum age is asked for.
+TEST(Sandbox, EmptyCgroupsOfGoneInstancesAreRemoved) {
+  KILN_REQUIRE_ROOT();
+  const std::string parent = "kiln-local-test-" + std::to_string(::getpid());
+  auto cgroup_path = [](const char* c, const std::string& rel) {
+    std::ifstream f("/proc/self/cgroup");
+    std::string line, own;
+    while (std::getline(f, line))
+      if (line.find(std::string(":") + c + ":") != std::string::npos)
+        own = line.substr(line.rfind(':') + 1);
+    return cgroup_v1_dir(c) + (own == "/" ? "" : own) + "/" + rel;
+  };
+  auto dir_of = [&](const char* c, const std::string& rel) {
+    return cgroup_path(c, parent + "/" + rel);
+  };
+  for (const char* c : {"devices", "memory"}) {
+    ASSERT_TRUE(std::filesystem::create_directories(dir_of(c, "gone/server-1")));
+    ASSERT_TRUE(std::filesystem::create_directories(dir_of(c, "busy/server-2")));
+  }
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  std::ofstream(dir_of("devices", "busy/server-2") + "/cgroup.procs") << child << "\n";
+  EXPECT_EQ(remove_empty_cgroups(parent, 3600), 0);  // all fresh: nothing
+  // devices: gone/server-1, gone; memory: those and busy/server-2, busy
+  // (the process is in the devices hierarchy only).
+  EXPECT_EQ(remove_empty_cgroups(parent, 0), 6);
+  struct stat st;
+  EXPECT_NE(::stat(dir_of("devices", "gone").c_str(), &st), 0);
+  EXPECT_NE(::stat(dir_of("memory", "gone").c_str(), &st), 0);
+  EXPECT_EQ(::stat(dir_of("devices", "busy/server-2").c_str(), &st), 0);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  EXPECT_EQ(remove_empty_cgroups(parent, 0), 2);  // busy/server-2, busy
+  for (const char* c : {"devices", "memory"}) ::rmdir(cgroup_path(c, parent).c_str());
+  EXPECT_NE(::stat(cgroup_path("devices", parent).c_str(), &st), 0);
+}
+
+}  // namespace
+}  // namespace kiln::local
