@@ -19,6 +19,11 @@ struct ActionWaiter::Tracked {
   TimePoint next_poll{};
   Duration expected{0};
   Duration floor{0};  // the shortest scheduled interval (WaitOptions::min_interval)
+  // Where the end lies, from registration, as the progress reports seen so
+  // far bound it (each look at progress p after e says the end is in
+  // [e*100/(p+1), e*100/p]; the looks intersect). Unset without progress.
+  Duration end_lo{0};
+  std::optional<Duration> end_hi;
   int missing = 0;
   std::promise<Result<Action>> promise;
   std::function<void(const Action&)> on_progress;
@@ -182,22 +187,27 @@ ActionWaiter& ActionWaiter::process() {
 Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
   auto elapsed = std::chrono::duration_cast<Duration>(now - t.registered);
   Duration expected = t.expected;
-  // Progress, where the API reports it, refines the estimate. It is
-  // truncated to whole percents, so the share done lies in [p, p+1): the end
-  // lies between elapsed*100/(p+1) and elapsed*100/p.
+  // Progress, where the API reports it, bounds the end (see Tracked::end_lo).
+  // Far from the window: halve the distance to it (later progress narrows
+  // it). Close: look right after its start. Inside it: look every
+  // final_interval until the end shows, which is what makes detection fast;
+  // the window is about 1 % of the action's duration, so this costs a few
+  // requests per action, where polling every 500 ms costs two a second
+  // throughout. Past its end (progress that is not linear in time): as late.
   int p = t.action.progress;
-  if (p > 0 && p < 100 && elapsed >= config_.min_interval) {
-    Duration earliest = elapsed * 100 / (p + 1);
-    Duration latest = elapsed * 100 / p;
-    if (latest - earliest <= 2 * config_.min_interval) {
-      // The end is known closely: look in the middle of the window; if it
-      // is still running then, its progress narrows the window further.
-      return std::clamp(earliest + (latest - earliest) / 2 - elapsed + Duration(50),
-                        std::max(config_.final_interval, t.floor),
-                        std::max(config_.max_interval, t.floor));
-    }
-    expected = earliest;
+  if (t.end_hi && p > 0 && p < 100 && elapsed <= *t.end_hi + config_.min_interval) {
+    Duration lo = t.end_lo;
+    Duration interval;
+    if (lo - elapsed > 2 * config_.min_interval)
+      interval = (lo - elapsed) / 2;
+    else if (lo > elapsed)
+      interval = lo - elapsed + Duration(20);
+    else
+      interval = config_.final_interval;
+    return std::clamp(interval, std::max(config_.final_interval, t.floor),
+                      std::max(config_.max_interval, t.floor));
   }
+  if (t.end_hi && p > 0 && p < 100) expected = *t.end_hi;
   Duration remaining = expected - elapsed;
   Duration interval;
   if (remaining > 2 * config_.min_interval) {
@@ -213,6 +223,22 @@ Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
   }
   Duration lo = std::max(config_.min_interval, t.floor);
   return std::clamp(interval, lo, std::max(config_.max_interval, lo));
+}
+
+void ActionWaiter::note_progress_locked(Tracked& t, TimePoint now) {
+  auto e = std::chrono::duration_cast<Duration>(now - t.registered);
+  int p = t.action.progress;
+  if (p <= 0 || p >= 100 || e <= Duration(0)) return;
+  Duration lo = e * 100 / (p + 1), hi = e * 100 / p;
+  if (t.end_hi && std::max(lo, t.end_lo) <= std::min(hi, *t.end_hi)) {
+    t.end_lo = std::max({lo, t.end_lo, e});
+    t.end_hi = std::min(hi, *t.end_hi);
+  } else {
+    // The first report, or one that contradicts the earlier ones
+    // (progress not linear in time): this look alone.
+    t.end_lo = std::max(lo, e);
+    t.end_hi = hi;
+  }
 }
 
 std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& action,
@@ -231,7 +257,9 @@ std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& act
   t->registered = clock_->now();
   t->last_running = t->registered;
   t->on_progress = std::move(opts.on_progress);
-  t->floor = opts.min_interval;
+  // Up to the waiter's own floor it changes nothing (the hcloud builder's
+  // default poll_interval, 500 ms, must not slow the final looks).
+  t->floor = opts.min_interval > config_.min_interval ? opts.min_interval : Duration(0);
   std::uint64_t key;
   {
     std::lock_guard lock(mu_);
@@ -430,6 +458,7 @@ int ActionWaiter::run_due() {
           continue;
         }
         t->last_running = now;
+        note_progress_locked(*t, now);
         // A ride-along (or spare) poll counts as the action's poll: the
         // schedule goes on from what it saw.
         TimePoint planned = now + interval_for(*t, now);

@@ -38,7 +38,7 @@ struct WaitOptions {
 
 struct WaiterConfig {
   Duration min_interval{500};            // never poll one action more often
-  Duration final_interval{100};          // ...but one last look when progress pins the end down
+  Duration final_interval{100};          // ...but within the end's window, as progress bounds it
   Duration max_interval{8'000};          // never leave one action unpolled longer
   Duration max_overrun_interval{2'000};  // cap once an action runs past its expected end
   int overrun_divisor = 32;              // late: interval grows by overrun / divisor
@@ -118,6 +118,7 @@ class ActionWaiter {
   };
 
   Duration interval_for(const Tracked& t, TimePoint now) const;
+  static void note_progress_locked(Tracked& t, TimePoint now);
   void accrue_locked(TimePoint now);
   std::optional<TimePoint> spare_due_locked(const Budget& b) const;
   std::optional<TimePoint> next_due_locked() const;

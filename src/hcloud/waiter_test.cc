@@ -184,6 +184,27 @@ TEST_F(WaiterTest, AMinimumIntervalSpacesTheLooksAtAnAction) {
   EXPECT_GT(looks.size(), with_floor);
 }
 
+TEST_F(WaiterTest, TheDefaultPollIntervalLeavesTheFinalLooksFast) {
+  // poll_interval's default (500 ms, the waiter's own floor) changes
+  // nothing: once progress pins the end of an action down, looks come every
+  // final_interval and each end is seen within it, whatever the duration.
+  for (int i = 0; i < 10; ++i) {
+    SCOPED_TRACE(i);
+    const Duration d(9'130 + 97 * i);
+    WaitOptions o;
+    o.min_interval = Duration(500);
+    const TimePoint start = clock->now();
+    auto f = waiter.wait(client, sim.add(1 + i, "start_server", d), o);
+    TimePoint seen{};
+    drive([&] {
+      if (seen == TimePoint{} && f.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        seen = clock->now();
+    });
+    ASSERT_TRUE(f.get().ok());
+    EXPECT_LE(seen - (start + d), WaiterConfig{}.final_interval);
+  }
+}
+
 TEST_F(WaiterTest, AFastCloudIsLearnedAcrossCommands) {
   // kiln local at --time-scale 0: every action ends within milliseconds.
   auto srv = waiter.wait(client, sim.add(1, "create_server", Duration(20)));
