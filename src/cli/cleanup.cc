@@ -86,6 +86,12 @@ int cmd_cleanup(const Args& raw_args) {
   auto add = [&](Leftover l) {
     if (seen.insert({l.kind, l.id}).second) found.push_back(std::move(l));
   };
+  // A journaled resource the cloud no longer has is recorded as gone, so
+  // that its run's journal is done with (a build killed while deleting).
+  auto record_gone = [&](const std::string& journal, nlohmann::json event) {
+    event["endpoint"] = endpoint;
+    std::ofstream(journal, std::ios::app) << event.dump() << "\n";
+  };
   int other_endpoints = 0;
   for (auto& r : runs) {
     if (r.alive()) continue;
@@ -98,24 +104,37 @@ int cmd_cleanup(const Args& raw_args) {
       if (id == 0) {
         // Killed between "creating" and "created": look it up by its unique
         // name and check it is this run's.
+        bool absent = false;
         if (res.kind == "server") {
           auto s = client.servers().get_by_name(res.name);
+          absent = s.ok() && !s.value();
           if (s.ok() && s.value() && s.value()->labels.count("kiln.run") &&
               s.value()->labels.at("kiln.run") == r.run_id)
             id = s.value()->id;
         } else {
           auto k = client.ssh_keys().get_by_name(res.name);
+          absent = k.ok() && !k.value();
           if (k.ok() && k.value() && k.value()->labels.count("kiln.run") &&
               k.value()->labels.at("kiln.run") == r.run_id)
             id = k.value()->id;
         }
+        // Never made (the run is dead, so no create is still on its way).
+        if (absent)
+          record_gone(r.path, {{"event", "not_created"}, {"kind", res.kind}, {"name", res.name}});
         if (id == 0) continue;
-      } else if (res.kind == "server") {
-        auto s = client.servers().get(id);
-        if (s.ok() && !s.value()) continue;  // already gone
       } else {
-        auto k = client.ssh_keys().get(id);
-        if (k.ok() && !k.value()) continue;
+        bool gone = false;
+        if (res.kind == "server") {
+          auto s = client.servers().get(id);
+          gone = s.ok() && !s.value();
+        } else {
+          auto k = client.ssh_keys().get(id);
+          gone = k.ok() && !k.value();
+        }
+        if (gone) {
+          record_gone(r.path, {{"event", "deleted"}, {"kind", res.kind}, {"id", id}});
+          continue;
+        }
       }
       add({res.kind, id, res.name, r.run_id, res.build, r.path});
     }
@@ -155,8 +174,9 @@ int cmd_cleanup(const Args& raw_args) {
            "running elsewhere); -include-foreign deletes them too.");
   if (found.empty()) {
     ui.say("Nothing to clean up.");
-    // Journals of dead runs with nothing left are done with.
-    for (auto& r : runs)
+    // Journals of dead runs with nothing left are done with (read again:
+    // what was found gone is recorded now).
+    for (auto& r : engine::read_journal(dir))
       if (!r.alive() && r.leftovers().empty()) std::filesystem::remove(r.path);
     return 0;
   }

@@ -41,11 +41,14 @@ void Counters::record(const std::string& method, const std::string& path, int st
   Endpoint& e = endpoints_[key];
   ++e.total;
   ++e.by_status[status];
+  if (log_.size() >= kLogLimit) log_.erase(log_.begin(), log_.begin() + kLogLimit / 2);
+  log_.push_back({method, path, status});
 }
 
 void Counters::reset() {
   std::lock_guard<std::mutex> lock(mu_);
   endpoints_.clear();
+  log_.clear();
   since_ = wall_now();
 }
 
@@ -64,6 +67,11 @@ json Counters::to_json() const {
     total += e.total;
   }
   return {{"since", since_}, {"total", total}, {"by_status", by_status}, {"endpoints", eps}};
+}
+
+std::vector<LoggedRequest> Counters::log() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return log_;
 }
 
 }  // namespace kiln::local

@@ -31,5 +31,20 @@ TEST(Counters, TemplatesAndStatuses) {
   EXPECT_TRUE(c.to_json()["endpoints"].empty());
 }
 
+TEST(Counters, LogKeepsTheOrderUntilReset) {
+  Counters c;
+  c.record("POST", "/v1/servers", 201);
+  c.record("GET", "/v1/actions", 0);
+  c.record("DELETE", "/v1/servers/3", 200);
+  auto log = c.log();
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].method + " " + log[0].path, "POST /v1/servers");
+  EXPECT_EQ(log[1].status, 0);
+  EXPECT_EQ(log[2].method + " " + log[2].path, "DELETE /v1/servers/3");
+  EXPECT_EQ(log[2].status, 200);
+  c.reset();
+  EXPECT_TRUE(c.log().empty());
+}
+
 }  // namespace
 }  // namespace kiln::local

@@ -211,11 +211,18 @@ void cleanup_server(State& s) {
     return;
   }
   // Waited for (unless a second signal hurries us), so that a finished run
-  // has really left nothing behind.
+  // has really left nothing behind. Journaled as deleted only once it is:
+  // a delete that failed, or was not seen to end, stays for `kiln cleanup`
+  // (which checks, and records it gone if it is).
   if (r.ok() && r.value()) {
-    if (engine::Status st = wait_action(s, *r.value(), "Error destroying server", false);
-        st.failed() && !s.ctx->hurried())
-      s.ui->error(st.message());
+    engine::Status st = wait_action(s, *r.value(), "Error destroying server", false);
+    if (st.failed()) {
+      if (!s.ctx->hurried())
+        s.ui->error(st.message() + ". Please destroy it manually (id " +
+                    std::to_string(s.server_id) + ") or run `kiln cleanup`");
+      s.server_id = 0;
+      return;
+    }
   }
   if (s.ctx->journal) s.ctx->journal->deleted("server", s.server_id, s.endpoint());
   s.server_id = 0;
