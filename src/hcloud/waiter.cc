@@ -111,6 +111,26 @@ void ActionWaiter::observe_locked(const Tracked& t, TimePoint now) {
         std::chrono::duration<double, std::milli>(o.estimate).count() * std::exp(log_speed_);
     o.estimate = Duration(static_cast<Duration::rep>(scaled));
   }
+  // How far an expectation was from the end, which lies in [lo, hi]: 0
+  // when it was within, else the log distance to the nearer bound (the
+  // midpoint `seen` is only as good as the polls were close).
+  auto miss = [&](Duration expected) {
+    double e = std::max(1e-3, std::chrono::duration<double>(expected).count());
+    double l = std::max(1e-3, std::chrono::duration<double>(lo).count());
+    double h = std::max(1e-3, std::chrono::duration<double>(hi).count());
+    return e < l ? std::log(l / e) : e > h ? std::log(e / h) : 0.0;
+  };
+  if (t.expected > Duration(0)) {
+    double d = miss(t.expected);
+    global_dev_ =
+        global_seen_ == 0 ? d : global_dev_ + (d - global_dev_) / std::min(global_seen_ + 1, 8);
+    ++global_seen_;
+  }
+  if (o.seen >= 1) {
+    double d = miss(o.estimate);
+    o.dev = o.seen == 1 ? d : o.dev + (d - o.dev) / std::min(o.seen, 8);  // from the 2nd on
+  }
+  ++o.seen;
   o.weight = std::min(o.weight + 1, 8);
   o.estimate += (seen - o.estimate) / o.weight;
 }
@@ -184,6 +204,18 @@ ActionWaiter& ActionWaiter::process() {
   return waiter;
 }
 
+double ActionWaiter::trust_locked(std::string_view command) const {
+  if (config_.trust_deviation <= 0) return 0;
+  auto o = observed_.find(command);
+  double dev = 1;
+  if (o != observed_.end() && o->second.seen >= 2)
+    dev = o->second.dev;
+  else if (global_seen_ >= 2)
+    dev = global_dev_;
+  if (dev > config_.trust_deviation) return 0;
+  return std::clamp(2.5 * dev, 0.02, 2.5 * config_.trust_deviation);
+}
+
 Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
   auto elapsed = std::chrono::duration_cast<Duration>(now - t.registered);
   Duration expected = t.expected;
@@ -208,6 +240,34 @@ Duration ActionWaiter::interval_for(const Tracked& t, TimePoint now) const {
                       std::max(config_.max_interval, t.floor));
   }
   if (t.end_hi && p > 0 && p < 100) expected = *t.end_hi;
+  double tol = trust_locked(t.action.command);
+  if (tol > 0 && p == 0) {
+    // A trusted command (WaiterConfig::trust_deviation), no progress: look
+    // where the window around the estimate opens, then often inside it.
+    Duration margin =
+        std::max(Duration(static_cast<Duration::rep>(static_cast<double>(expected.count()) * tol)),
+                 config_.final_interval);
+    Duration opens = expected - margin, closes = expected + margin;
+    if (elapsed < closes) {
+      Duration interval;
+      if (elapsed >= opens) {
+        // Inside: spend about what a quarter of 500 ms polling would spend
+        // on the whole action (less a margin) on the window.
+        double looks = std::max(2.0, 0.4 * std::chrono::duration<double>(expected).count());
+        interval = std::clamp(Duration(static_cast<Duration::rep>(
+                                  static_cast<double>((closes - opens).count()) / looks)),
+                              config_.final_interval, config_.min_interval);
+      } else if (opens - elapsed > 2 * config_.max_interval) {
+        interval = (opens - elapsed) / 2;  // far: halve the distance (beyond max_interval)
+        return std::max(interval, t.floor);
+      } else {
+        interval = opens - elapsed;
+      }
+      return std::clamp(interval, std::max(config_.final_interval, t.floor),
+                        std::max(config_.max_interval, t.floor));
+    }
+    // Past the window: late, as below.
+  }
   Duration remaining = expected - elapsed;
   Duration interval;
   if (remaining > 2 * config_.min_interval) {
@@ -266,6 +326,7 @@ std::future<Result<Action>> ActionWaiter::wait(Client& client, const Action& act
     key = next_key_++;
     t->key = key;
     t->expected = expected_locked(action.command);
+
     t->next_poll = t->registered + interval_for(*t, t->registered);
     if (config_.probe_until_observed && speed_weight_ == 0)
       t->next_poll =

@@ -61,6 +61,13 @@ struct WaiterConfig {
   // --time-scale, a fast region) from one that matches it. What it learns
   // scales every command's expectation (see expected_for).
   bool probe_until_observed = true;
+  // A command whose completions have kept within this mean relative
+  // deviation of the estimate (or any command, while completions of all
+  // commands keep within it of their expectations) is trusted: its actions
+  // (when they report no progress) are looked at where the window around
+  // the estimate opens and then often inside it, instead of halving the
+  // distance to the estimate. 0 disables it.
+  double trust_deviation = 0.03;
 };
 
 class ActionWaiter {
@@ -107,6 +114,8 @@ class ActionWaiter {
   struct Observed {
     Duration estimate{0};
     int weight = 0;  // observations behind the estimate, the table counting as one
+    int seen = 0;    // completions observed
+    double dev = 1;  // mean |ln(observed/estimate before it)| since the second completion
   };
 
   // Request budget of one client (see WaiterConfig::spare_rate).
@@ -118,6 +127,9 @@ class ActionWaiter {
   };
 
   Duration interval_for(const Tracked& t, TimePoint now) const;
+  // The window around a command's expectation, as a fraction of it, when its
+  // completions (or all completions) have matched expectations; 0: not trusted.
+  double trust_locked(std::string_view command) const;
   static void note_progress_locked(Tracked& t, TimePoint now);
   void accrue_locked(TimePoint now);
   std::optional<TimePoint> spare_due_locked(const Budget& b) const;
@@ -135,6 +147,12 @@ class ActionWaiter {
   std::map<std::uint64_t, std::shared_ptr<Tracked>> tracked_;
   std::map<std::string, Observed, std::less<>> observed_;
   double log_speed_ = 0;  // log(observed/table), a running mean
+  // How far completions landed from what was expected when each action was
+  // registered, over all commands: mean |ln(observed/expected)| from the
+  // second completion on. Small: the expectations are right (a command not
+  // yet seen is trusted too).
+  double global_dev_ = 1;
+  int global_seen_ = 0;
   int speed_weight_ = 0;  // completions behind it (capped at 8)
   std::map<Client*, Budget> budgets_;
   std::uint64_t next_key_ = 1;

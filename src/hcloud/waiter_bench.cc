@@ -31,8 +31,9 @@ struct Spec {
 };
 
 enum class Spread {
-  kWide,      // each action's duration drawn from a wide range around the waiter's table
-  kClustered  // one typical duration per command and run (0.5x..2x the table), each action +-10 %
+  kWide,       // each action's duration drawn from a wide range around the waiter's table
+  kClustered,  // one typical duration per command and run (0.5x..2x the table), each action +-10 %
+  kKnown       // the table's duration per command (the waiter's expectation), each action +-3 %
 };
 
 // Actions as a build would produce them, with durations around (not equal
@@ -49,7 +50,7 @@ std::vector<Spec> scenario(int n, std::uint64_t seed, Spread spread) {
                         {"create_image", 40'000, 300'000},
                         {"enable_rescue", 1'000, 5'000}};
   std::map<std::string, double> typical;
-  std::uniform_real_distribution<double> factor(0.5, 2.0), jitter(0.9, 1.1);
+  std::uniform_real_distribution<double> factor(0.5, 2.0), jitter(0.9, 1.1), known(0.97, 1.03);
   for (const auto& k : kinds)
     typical[k.command] =
         factor(rng) *
@@ -59,9 +60,13 @@ std::vector<Spec> scenario(int n, std::uint64_t seed, Spread spread) {
     const Kind& k = kinds[i % 5];
     std::uniform_int_distribution<int> d(k.lo_ms, k.hi_ms), s(0, 30'000);
     Duration start(s(rng));
-    Duration dur = spread == Spread::kWide
-                       ? Duration(d(rng))
-                       : Duration(static_cast<std::int64_t>(typical[k.command] * jitter(rng)));
+    Duration dur =
+        spread == Spread::kWide ? Duration(d(rng))
+        : spread == Spread::kKnown
+            ? Duration(static_cast<std::int64_t>(
+                  static_cast<double>(hcloud::ActionWaiter::expected_duration(k.command).count()) *
+                  known(rng)))
+            : Duration(static_cast<std::int64_t>(typical[k.command] * jitter(rng)));
     out.push_back({1000 + i, k.command, start, dur});
   }
   return out;
@@ -257,6 +262,8 @@ int main(int argc, char** argv) {
       {false, Spread::kWide, "actions report no progress; durations spread widely"},
       {false, Spread::kClustered,
        "actions report no progress; durations cluster per command (0.5x..2x the table, +-10 %)"},
+      {false, Spread::kKnown,
+       "actions report no progress; durations known (the waiter's table, +-3 %)"},
   };
   std::printf("each row pools %d runs (seeds); latency = poll that saw it done - its end\n", seeds);
   std::vector<std::string> missed;
