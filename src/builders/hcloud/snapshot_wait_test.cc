@@ -40,7 +40,9 @@ class SnapshotWait : public testing::DebugProcess {
 
   // Every rule fired as often as it may (the test took the path it names).
   void expect_all_fired() {
-    for (auto& r : api_->faults().to_json()["rules"]) EXPECT_EQ(r["fired"], r["count"]) << r.dump();
+    // Kept in a local: a range over a member of the temporary would outlive it.
+    const nlohmann::json state = api_->faults().to_json();
+    for (auto& r : state["rules"]) EXPECT_EQ(r["fired"], r["count"]) << r.dump();
   }
 
   void expect_nothing_left(const std::string& out) {
