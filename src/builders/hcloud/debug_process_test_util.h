@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "builders/hcloud/local_cloud_test_util.h"
 #include "engine/test_util.h"
 #include "hcloud/hcloud.h"
 #include "local/api.h"
@@ -29,13 +30,6 @@
 #include "local/store.h"
 
 namespace kiln::builders::testing {
-
-inline std::string slurp(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 inline size_t count_of(const std::string& text, const std::string& needle) {
   size_t n = 0;
@@ -48,23 +42,14 @@ class DebugProcess : public ::testing::Test {
   static constexpr const char* kToken = "debug-process-token-5e4d3c2b1a09";
 
   void SetUp() override {
-    std::string err;
-    store_ = local::Store::open(dir_.path + "/state", &err);
-    ASSERT_TRUE(store_) << err;
     local::ApiOptions o;
     o.token = kToken;
     o.time_scale = 0;
     o.backend = backend_;
-    api_ = std::make_unique<local::Api>(*store_, o);
-    http_ = std::make_unique<local::HttpServer>(*api_);
-    int port = http_->bind("127.0.0.1", 0, &err);
-    ASSERT_GT(port, 0) << err;
-    endpoint_ = "http://127.0.0.1:" + std::to_string(port) + "/v1";
-    serve_ = std::thread([this] { http_->run(); });
-    hcloud::ClientOptions co;
-    co.endpoint = endpoint_;
-    co.token = kToken;
-    client_ = std::make_unique<hcloud::Client>(co);
+    ASSERT_EQ(cloud_.start(dir_.path + "/state", o), "");
+    api_ = &cloud_.api();
+    client_ = &cloud_.client();
+    endpoint_ = cloud_.endpoint();
     state_ = dir_.path + "/kiln-state";
     out_ = dir_.path + "/build.out";
     log_ = dir_.path + "/packer.log";
@@ -77,9 +62,6 @@ class DebugProcess : public ::testing::Test {
     }
     if (master_ >= 0) ::close(master_);
     if (stdin_w_ >= 0) ::close(stdin_w_);
-    client_.reset();
-    if (http_) http_->stop();
-    if (serve_.joinable()) serve_.join();
   }
 
   // A template with one hcloud source "dbg"; extra goes into the source.
@@ -226,12 +208,10 @@ class DebugProcess : public ::testing::Test {
 
   local::ServerBackend* backend_ = nullptr;  // set before SetUp: real work (see ApiOptions)
   engine::testing::TempDir dir_;
-  std::unique_ptr<local::Store> store_;
-  std::unique_ptr<local::Api> api_;
-  std::unique_ptr<local::HttpServer> http_;
-  std::thread serve_;
+  InProcessCloud cloud_;
+  local::Api* api_ = nullptr;
+  hcloud::Client* client_ = nullptr;
   std::string endpoint_, state_, out_, log_;
-  std::unique_ptr<hcloud::Client> client_;
   pid_t pid_ = -1;
   int status_ = 0;  // of the build, once it ended
   int master_ = -1;

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "builders/hcloud/local_cloud_test_util.h"
 #include "engine/journal.h"
 #include "engine/test_util.h"
 #include "hcloud/hcloud.h"
@@ -28,32 +29,18 @@ namespace {
 
 constexpr const char* kToken = "process-test-token-9f8e7d6c5b4a";
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::slurp;
 
 class KilnProcess : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string err;
-    store_ = local::Store::open(dir_.path + "/state", &err);
-    ASSERT_TRUE(store_) << err;
     local::ApiOptions o;
     o.token = kToken;
     o.time_scale = 0;
-    api_ = std::make_unique<local::Api>(*store_, o);
-    http_ = std::make_unique<local::HttpServer>(*api_);
-    int port = http_->bind("127.0.0.1", 0, &err);
-    ASSERT_GT(port, 0) << err;
-    endpoint_ = "http://127.0.0.1:" + std::to_string(port) + "/v1";
-    serve_ = std::thread([this] { http_->run(); });
-    hcloud::ClientOptions co;
-    co.endpoint = endpoint_;
-    co.token = kToken;
-    client_ = std::make_unique<hcloud::Client>(co);
+    ASSERT_EQ(cloud_.start(dir_.path + "/state", o), "");
+    api_ = &cloud_.api();
+    client_ = &cloud_.client();
+    endpoint_ = cloud_.endpoint();
     state_ = dir_.path + "/kiln-state";
     std::ofstream(dir_.path + "/t.pkr.hcl")
         << "source \"hcloud\" \"wait\" {\n  token = \"" << kToken << "\"\n  endpoint = \""
@@ -61,11 +48,6 @@ class KilnProcess : public ::testing::Test {
         << "\"\n  location = \"nbg1\"\n  server_type = \"cx23\"\n  image = \"debian-12\"\n"
            "  ssh_username = \"root\"\n  ssh_port = 1\n  ssh_timeout = \"10m\"\n}\n"
            "build { sources = [\"source.hcloud.wait\"] }\n";
-  }
-  void TearDown() override {
-    client_.reset();
-    if (http_) http_->stop();
-    if (serve_.joinable()) serve_.join();
   }
 
   // Starts kiln with args; output to <dir>/<name>.out.
@@ -125,12 +107,10 @@ class KilnProcess : public ::testing::Test {
   }
 
   engine::testing::TempDir dir_;
-  std::unique_ptr<local::Store> store_;
-  std::unique_ptr<local::Api> api_;
-  std::unique_ptr<local::HttpServer> http_;
-  std::thread serve_;
+  testing::InProcessCloud cloud_;
+  local::Api* api_ = nullptr;
+  hcloud::Client* client_ = nullptr;
   std::string endpoint_, state_;
-  std::unique_ptr<hcloud::Client> client_;
 };
 
 TEST_F(KilnProcess, CleanupDeletesWhatASigkilledBuildLeft) {

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "builders/hcloud/local_cloud_test_util.h"
 #include "builders/hcloud/tcp_forwarder_test_util.h"
 #include "engine/journal.h"
 #include "engine/test_util.h"
@@ -35,13 +36,6 @@
 #include "ssh/sshd_fixture.h"
 
 namespace kiln::builders::testing {
-
-inline std::string slurp(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 inline bool contains(const std::string& s, const std::string& what) {
   return s.find(what) != std::string::npos;

@@ -169,7 +169,7 @@ class SnapshotStillCreating : public SnapshotWait {
   void SetUp() override {
     backend_ = &held_;
     SnapshotWait::SetUp();
-    held_.api = api_.get();
+    held_.api = api_;
   }
   HoldImages held_;
 };
