@@ -27,3 +27,7 @@ check_contains cloud-libexec 0 "Usage: kiln build [options] TEMPLATE" "$work/fhs
 rc=$?
 if [ "$rc" = 127 ] && grep -q "use kiln" err; then echo "PASS cloud-only"; else
   echo "FAIL cloud-only (rc $rc)"; fi
+# Without $HOME, pathexpand finds the home directory as go-homedir does
+# (getent passwd), not through NSS, which the static kiln cannot load.
+home=$(getent passwd "$(id -u)" | cut -d: -f6)
+STDIN='pathexpand("~/x")' check pathexpand-no-home 0 "$home/x" env -u HOME "$KILN" console
