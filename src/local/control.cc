@@ -63,7 +63,8 @@ bool is_loopback_address(const std::string& addr) {
 }
 
 ApiResponse handle_control(Faults& faults, Counters& counters, const ApiRequest& request,
-                           const std::string& remote_addr) {
+                           const std::string& remote_addr,
+                           const std::function<nlohmann::json()>& actions) {
   if (!is_loopback_address(remote_addr))
     return fail(403, "forbidden", "the control endpoint answers only on loopback");
   const std::string& p = request.path;
@@ -71,7 +72,12 @@ ApiResponse handle_control(Faults& faults, Counters& counters, const ApiRequest&
   if (p == fp || p == fp + "/") return faults_(faults, request, "");
   if (p.rfind(fp + "/", 0) == 0) return faults_(faults, request, p.substr(fp.size() + 1));
   if (p == "/_kiln/counters" || p == "/_kiln/counters/") return counters_(counters, request);
-  return fail(404, "not_found", "unknown control path (try /_kiln/faults or /_kiln/counters)");
+  if (actions && (p == "/_kiln/actions" || p == "/_kiln/actions/")) {
+    if (request.method != "GET") return fail(405, "method_not_allowed", "method not allowed");
+    return reply(200, {{"actions", actions()}});
+  }
+  return fail(404, "not_found",
+              "unknown control path (try /_kiln/faults, /_kiln/counters or /_kiln/actions)");
 }
 
 }  // namespace kiln::local

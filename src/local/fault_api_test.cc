@@ -147,6 +147,19 @@ ApiRequest control(const std::string& method, const std::string& path, const jso
   return r;
 }
 
+TEST_F(FaultApi, ActionTimelineIsServedOnTheControlEndpoint) {
+  Faults& f = api->faults();
+  Counters& c = api->counters();
+  auto timeline = [this] { return api->action_timeline(); };
+  ApiResponse r = handle_control(f, c, control("GET", "/_kiln/actions"), "127.0.0.1", timeline);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(json::parse(r.body)["actions"].is_array());
+  EXPECT_EQ(handle_control(f, c, control("DELETE", "/_kiln/actions"), "::1", timeline).status, 405);
+  EXPECT_EQ(handle_control(f, c, control("GET", "/_kiln/actions"), "10.1.2.3", timeline).status,
+            403);
+  EXPECT_EQ(handle_control(f, c, control("GET", "/_kiln/actions"), "::1").status, 404);
+}
+
 TEST_F(FaultApi, ControlEndpointOnLoopbackOnly) {
   Faults& f = api->faults();
   Counters& c = api->counters();

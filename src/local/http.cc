@@ -24,16 +24,10 @@ struct HttpServer::Impl {
     r.authorization = req.get_header_value("Authorization");
     r.host = req.get_header_value("Host");
     r.body = req.body;
-    ApiResponse out;
-    if (req.path == "/_kiln/actions" && req.method == "GET" &&
-        is_loopback_address(req.remote_addr)) {
-      out.status = 200;
-      out.body = nlohmann::json{{"actions", api.action_timeline()}}.dump();
-    } else {
-      out = req.path.rfind("/_kiln/", 0) == 0
-                ? handle_control(api.faults(), api.counters(), r, req.remote_addr)
-                : api.handle(r);
-    }
+    ApiResponse out = req.path.rfind("/_kiln/", 0) == 0
+                          ? handle_control(api.faults(), api.counters(), r, req.remote_addr,
+                                           [this] { return api.action_timeline(); })
+                          : api.handle(r);
     if (out.drop) {
       // cpp-httplib still writes its response, into a socket already shut down.
       shutdown_connection(req.local_port, req.remote_addr, req.remote_port);
