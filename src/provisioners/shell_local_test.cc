@@ -186,6 +186,25 @@ TEST_F(ShellLocalTest, BreakpointAsksOnATerminalAndFailsWithoutOne) {
   EXPECT_EQ(ui2.of('s'), std::vector<std::string>{"Pausing at breakpoint provisioner."});
 }
 
+// Ctrl-C ends a breakpoint's pause: it asks the cancellable question (the
+// engine's Ui gives up on it when the build is cancelled), and a cancelled
+// build fails the provisioner.
+TEST_F(ShellLocalTest, BreakpointPauseEndsOnCancel) {
+  struct CancellableUi : RecordingUi {
+    const engine::Cancel* asked_with = nullptr;
+    std::string ask_cancellable(const std::string& q, const engine::Cancel& cancel) override {
+      asked_with = &cancel;
+      return ask(q);
+    }
+  } ui;
+  info_.interactive = true;
+  cancel_.cancel();  // as if Ctrl-C came while paused
+  auto s = run({}, ui, "breakpoint");
+  EXPECT_EQ(ui.asked_with, &cancel_);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message(), "Provisioning was cancelled");
+}
+
 TEST(Registry, KnownAndUnknownTypes) {
   for (auto t : {"shell", "file", "shell-local", "breakpoint"})
     EXPECT_TRUE(engine::make_provisioner(t)) << t;
