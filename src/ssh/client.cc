@@ -285,9 +285,11 @@ class Tunnel {
     shutdown(fd_, SHUT_RDWR);
   }
 
+  // send() with MSG_NOSIGNAL: when the target session has already closed its
+  // end, the write fails with EPIPE instead of killing the process by SIGPIPE.
   bool write_all(const char* p, std::size_t n) {
     while (n > 0) {
-      ssize_t w = write(fd_, p, n);
+      ssize_t w = send(fd_, p, n, MSG_NOSIGNAL);
       if (w > 0) {
         p += w;
         n -= static_cast<std::size_t>(w);

@@ -727,6 +727,38 @@ TEST(SshBastion, ConnectsThroughSecondSshd) {
   EXPECT_NE(log.find("port " + std::to_string(target->port())), std::string::npos) << log;
 }
 
+// A client dropped while the bastion still streams output to it: the tunnel
+// thread then writes into a socket whose other end the target session has
+// closed. That must end the tunnel (EPIPE), never the process (SIGPIPE, the
+// default action, which once killed a test run here).
+TEST(SshBastion, DroppingTheClientMidStreamEndsTheTunnelNotTheProcess) {
+  auto target = start_sshd();
+  ASSERT_TRUE(target);
+  auto bastion = start_sshd();
+  ASSERT_TRUE(bastion);
+  Config c = key_config(*target);
+  Bastion b;
+  b.host = "127.0.0.1";
+  b.port = bastion->port();
+  b.auth.user = bastion->user();
+  b.auth.private_key_file = bastion->client_key();
+  c.bastion = b;
+  const int fds = open_fds();
+  for (int round = 0; round < 5; ++round) {
+    auto cl = must_connect(c);
+    ASSERT_TRUE(cl);
+    std::size_t lines = 0;
+    ExecOptions o;
+    o.on_stdout = [&](std::string_view) { ++lines; };
+    o.cancelled = [&] { return lines >= 2000; };
+    auto r = cl->exec("exec yes kiln", o);  // endless output, megabytes in flight
+    ASSERT_FALSE(r.ok());
+    EXPECT_GE(lines, 2000u);
+    cl.reset();  // the session goes while the bastion's channel still delivers
+  }
+  EXPECT_EQ(open_fds(), fds) << fd_list();
+}
+
 TEST(SshBastion, TrafficReallyGoesThroughIt) {
   auto target = start_sshd();
   ASSERT_TRUE(target);
