@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -76,6 +77,19 @@ TEST(ImageRun, StatusOutputAndTail) {
   EXPECT_EQ(tail_lines("a\nb\nc\n", 2), "b\nc");
   EXPECT_EQ(tail_lines("a\nb\nc", 5), "a\nb\nc");
   EXPECT_EQ(run({"/nonexistent/tool"}).status, -1);
+}
+
+// kiln local ignores SIGPIPE; the tools it runs get the default back, so a
+// pipeline in them ends as it would from a shell.
+TEST(ImageRun, ToolsGetTheDefaultSigpipeBack) {
+  struct sigaction ign {
+  }, old{};
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ign, &old);
+  RunResult r = run({"sh", "-c", "yes | head -n 1"});
+  sigaction(SIGPIPE, &old, nullptr);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.output, "y\n");
 }
 
 TEST(ImageRescue, HelpersAreValidShell) {

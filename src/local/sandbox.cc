@@ -308,6 +308,12 @@ void on_signal(int) {}
       sigset_t none;
       sigemptyset(&none);
       ::sigprocmask(SIG_SETMASK, &none, nullptr);
+      // kiln local ignores SIGPIPE (http.cc) and an ignored signal survives
+      // exec: a machine's processes get the default back, as on a real
+      // server, so `yes | head -1` in a user's script ends as it would there.
+      struct sigaction dfl {};
+      dfl.sa_handler = SIG_DFL;
+      ::sigaction(SIGPIPE, &dfl, nullptr);
       ::setsid();
       int null = ::open("/dev/null", O_RDWR);
       ::dup2(null, 0);

@@ -114,6 +114,25 @@ TEST(Sandbox, NamespacesPivotRootAndHostname) {
   EXPECT_FALSE(s.sb->running());
 }
 
+// kiln local ignores SIGPIPE (http.cc), and an ignored signal survives
+// exec. A machine's processes get the default back, as on a real server:
+// `yes | head -n 1` ends quietly instead of yes reporting a broken pipe.
+TEST(Sandbox, MachineProcessesGetTheDefaultSigpipeBack) {
+  KILN_REQUIRE_ROOT();
+  struct sigaction ign {
+  }, old{};
+  ign.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ign, &old);
+  ScratchDir dir;
+  std::string err;
+  auto s = start_probe(dir, "yes | head -n 1\necho DONE\n", 0, &err);
+  ::sigaction(SIGPIPE, &old, nullptr);
+  ASSERT_TRUE(s.sb) << err;
+  std::string out = wait_for_text(s.log, "DONE");
+  EXPECT_EQ(out, "y\nDONE\n");
+  EXPECT_TRUE(s.sb->stop(20000));
+}
+
 TEST(Sandbox, RootInsideCannotReachTheHost) {
   KILN_REQUIRE_ROOT();
   HostDisk d = host_disk();

@@ -72,6 +72,11 @@ LocalResult run_local(const std::vector<std::string>& argv,
   if (pid == 0) {
     // Only async-signal-safe calls from here: the parent may have threads.
     setpgid(0, 0);
+    // kiln ignores SIGPIPE (cloud_main.cc) and an ignored signal survives
+    // exec: the user's command gets the default back, as under Packer.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGPIPE, &dfl, nullptr);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);
     dup2(out[1], 1);

@@ -1,5 +1,6 @@
 // shell-local and breakpoint: real local processes, no communicator.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -124,6 +125,22 @@ TEST_F(ShellLocalTest, OnlyOnOtherSystemsSkips) {
   s = run({{"command", str("echo ran")}, {"only_on", strs({"linux"})}}, ui2);
   ASSERT_TRUE(s);
   EXPECT_EQ(ui2.of('m'), std::vector<std::string>{"ran"});
+}
+
+// kiln-cloud ignores SIGPIPE, and an ignored signal survives exec. The
+// user's command must get the default back: `yes | head -n 1` ends quietly
+// (yes dies of SIGPIPE) instead of yes reporting a broken pipe.
+TEST_F(ShellLocalTest, CommandsGetTheDefaultSigpipeBack) {
+  struct sigaction ign {
+  }, old{};
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ign, &old);
+  RecordingUi ui;
+  auto s = run({{"inline", strs({"yes | head -n 1"})}}, ui);
+  sigaction(SIGPIPE, &old, nullptr);
+  ASSERT_TRUE(s) << s.message() << ui.dump();
+  EXPECT_EQ(ui.of('m'), std::vector<std::string>{"y"});
+  EXPECT_EQ(ui.of('e'), std::vector<std::string>{});
 }
 
 TEST_F(ShellLocalTest, CancelKillsTheProcessGroup) {

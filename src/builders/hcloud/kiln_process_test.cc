@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -50,14 +51,22 @@ class KilnProcess : public ::testing::Test {
            "build { sources = [\"source.hcloud.wait\"] }\n";
   }
 
-  // Starts kiln with args; output to <dir>/<name>.out.
-  pid_t spawn(const std::vector<std::string>& args, const std::string& name) {
+  // Starts kiln with args; output to <dir>/<name>.out, or standard output
+  // to a pipe nobody reads any more when stdout_closed.
+  pid_t spawn(const std::vector<std::string>& args, const std::string& name,
+              bool stdout_closed = false) {
     std::string out = dir_.path + "/" + name + ".out";
+    int gone[2] = {-1, -1};
+    if (stdout_closed && ::pipe(gone) != 0) return -1;
     pid_t pid = ::fork();
     if (pid == 0) {
       int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(fd, 1);
+      ::dup2(stdout_closed ? gone[1] : fd, 1);
       ::dup2(fd, 2);
+      if (stdout_closed) ::close(gone[0]);
+      // As from a shell: this process's kiln local ignores SIGPIPE, and an
+      // ignored signal would survive exec.
+      ::signal(SIGPIPE, SIG_DFL);
       int devnull = ::open("/dev/null", O_RDONLY);
       ::dup2(devnull, 0);
       ::setenv("KILN_STATE_DIR", state_.c_str(), 1);
@@ -71,6 +80,10 @@ class KilnProcess : public ::testing::Test {
       argv.push_back(nullptr);
       ::execv(bin.c_str(), argv.data());
       ::_exit(127);
+    }
+    if (stdout_closed) {
+      ::close(gone[0]);
+      ::close(gone[1]);
     }
     return pid;
   }
@@ -158,6 +171,30 @@ TEST_F(KilnProcess, SigintCancelsAndCleansUp) {
   EXPECT_EQ(keys(), 0u) << out;
   EXPECT_EQ(out.find(kToken), std::string::npos);
   EXPECT_EQ(journal_text(), "");  // a clean end leaves no journal
+}
+
+// A build whose reader went away (`kiln build | head -1`, a closed
+// terminal) goes on, and still cleans up when interrupted: its first line to
+// the closed pipe fails with EPIPE instead of killing it by SIGPIPE, which
+// would leave its server billed.
+TEST_F(KilnProcess, AClosedStdoutNeitherKillsTheBuildNorLeaksItsServer) {
+  pid_t pid = spawn({"build", "-color=false", dir_.path + "/t.pkr.hcl"}, "closed", true);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (servers() == 0 && std::chrono::steady_clock::now() < deadline) {
+    int st = 0;
+    if (::waitpid(pid, &st, WNOHANG) == pid) {
+      FAIL() << "kiln ended before creating its server: "
+             << (WIFSIGNALED(st) ? ::strsignal(WTERMSIG(st)) : "exit")
+             << slurp(dir_.path + "/closed.out");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(servers(), 1u);
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(wait_exit(pid), 1) << slurp(dir_.path + "/closed.out");
+  EXPECT_EQ(servers(), 0u);
+  EXPECT_EQ(keys(), 0u);
+  EXPECT_EQ(journal_text(), "");
 }
 
 // `kiln build -local`: a kiln local started for the build, with servers in
