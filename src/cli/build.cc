@@ -82,14 +82,17 @@ struct LocalCloud {
       *error = "pipe failed";
       return false;
     }
+    const char* argv[] = {
+        "kiln", "local", "--listen", "127.0.0.1:0", "--time-scale", time_scale.c_str(), nullptr};
     pid = ::fork();
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      // A process group of its own: a Ctrl-C at the terminal goes to the
+      // build, which cancels and cleans up against this cloud before
+      // stopping it, rather than to both at once.
+      ::setpgid(0, 0);
       ::dup2(fds[1], 1);
-      std::string self = "/proc/self/exe";
-      const char* argv[] = {
-          "kiln", "local", "--listen", "127.0.0.1:0", "--time-scale", time_scale.c_str(), nullptr};
-      ::execv(self.c_str(), const_cast<char* const*>(argv));
+      ::execv("/proc/self/exe", const_cast<char* const*>(argv));
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -228,6 +231,12 @@ int cmd_build(const Args& raw_args) {
   }
   int code;
   {
+    // Once the builds have ended a signal has nothing left to cancel: the
+    // watch restores "ignored" rather than the default, so a late Ctrl-C
+    // cannot kill kiln while it finishes its journal and exits. Set here,
+    // after kiln local (build -local) was started, which must not inherit it.
+    ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGTERM, SIG_IGN);
     engine::SignalWatch sig([&runner](int, int signo) { runner.interrupt(signo); });
     code = runner.run();
   }

@@ -132,13 +132,17 @@ bool Runner::prepare(const std::vector<tmpl::CoreBuild>& builds) {
 }
 
 void Runner::interrupt(int signo) {
+  // Under mu_ with run()'s end, so a signal is either a cancel that run()
+  // reports ("Cleanly cancelled", exit 1) or, once the builds have ended,
+  // nothing at all: never "Cancelling build" followed by success.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_) return;
   if (interrupted_.exchange(true)) {
     hurry_ = true;
     out_.error("Interrupted again: cleaning up without waiting for the cloud's actions.");
     return;
   }
   out_.error(std::string("Cancelling build after receiving ") + signal_text(signo));
-  std::lock_guard<std::mutex> lock(mu_);
   for (auto& b : builds_) b->cancel.cancel();
 }
 
@@ -334,6 +338,10 @@ int Runner::run() {
     });
   }
   for (auto& t : threads) t.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_ = true;
+  }
 
   out_.say("\n==> Wait completed after " + format_duration(Clock::now() - start));
   for (auto& b : builds_) results_.push_back(b->result);

@@ -74,6 +74,7 @@ class Runner {
   std::vector<std::unique_ptr<Build>> builds_;
   std::vector<BuildResult> results_;
   std::atomic<bool> interrupted_{false};
+  bool finished_ = false;  // the builds have ended; guarded by mu_
   std::atomic<bool> hurry_{false};
   std::mutex mu_;
 };

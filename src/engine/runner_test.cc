@@ -317,6 +317,26 @@ build {
   EXPECT_EQ(counted().cleanups, 1) << r.output;
 }
 
+// A signal after the builds have ended has nothing to cancel: no
+// "Cancelling build" after a success (the signal matrix once caught a
+// SIGINT landing just as a build finished).
+TEST(Runner, AnInterruptAfterTheBuildsEndedIsIgnored) {
+  RunSetup s = with_fake();
+  bool interrupted_after = true;
+  s.after = [&](Runner& r) {
+    r.interrupt(SIGINT);
+    interrupted_after = r.interrupted();
+  };
+  auto r = run_template(R"(
+source "null" "late" { communicator = "none" }
+build { sources = ["source.null.late"] }
+)",
+                        s);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_FALSE(interrupted_after);
+  EXPECT_FALSE(has(r.output, "Cancelling build")) << r.output;
+}
+
 TEST(Runner, PostProcessorChainsAndKeepInputArtifact) {
   fake_log().destroyed = 0;
   auto r = run_template(R"(

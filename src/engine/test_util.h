@@ -146,6 +146,8 @@ struct RunSetup {
   std::string stdin_text;
   // Called with the runner once it runs (e.g. to interrupt it).
   std::function<void(Runner&)> during;
+  // Called with the runner after run() has returned.
+  std::function<void(Runner&)> after;
 };
 
 inline Run run_template(const std::string& hcl, const RunSetup& setup) {
@@ -205,6 +207,7 @@ inline Run run_template(const std::string& hcl, const RunSetup& setup) {
       if (setup.during) side = std::thread([&] { setup.during(r); });
       out.code = r.run();
       if (side.joinable()) side.join();
+      if (setup.after) setup.after(r);
       out.results = r.results();
     } else {
       out.code = 1;

@@ -14,10 +14,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
 #include "builders/hcloud/local_cloud_test_util.h"
+#include "builders/hcloud/spawn_test_util.h"
 #include "engine/journal.h"
 #include "engine/test_util.h"
 #include "hcloud/hcloud.h"
@@ -54,37 +56,22 @@ class KilnProcess : public ::testing::Test {
   // Starts kiln with args; output to <dir>/<name>.out, or standard output
   // to a pipe nobody reads any more when stdout_closed.
   pid_t spawn(const std::vector<std::string>& args, const std::string& name,
-              bool stdout_closed = false) {
-    std::string out = dir_.path + "/" + name + ".out";
+              bool stdout_closed = false, bool own_group = false) {
+    testing::SpawnSpec spec;
+    spec.argv = {KILN_BINARY};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.set_env = {"KILN_STATE_DIR=" + state_, std::string("HCLOUD_TOKEN=") + kToken};
+    spec.unset_env = {"PACKER_LOG"};
+    spec.output = dir_.path + "/" + name + ".out";
+    spec.own_group = own_group;
     int gone[2] = {-1, -1};
-    if (stdout_closed && ::pipe(gone) != 0) return -1;
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(stdout_closed ? gone[1] : fd, 1);
-      ::dup2(fd, 2);
-      if (stdout_closed) ::close(gone[0]);
-      // As from a shell: this process's kiln local ignores SIGPIPE, and an
-      // ignored signal would survive exec.
-      ::signal(SIGPIPE, SIG_DFL);
-      int devnull = ::open("/dev/null", O_RDONLY);
-      ::dup2(devnull, 0);
-      ::setenv("KILN_STATE_DIR", state_.c_str(), 1);
-      ::setenv("HCLOUD_TOKEN", kToken, 1);
-      ::unsetenv("PACKER_LOG");
-      std::vector<char*> argv;
-      std::string bin = KILN_BINARY;
-      argv.push_back(bin.data());
-      std::vector<std::string> copy = args;
-      for (auto& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
-      ::_exit(127);
-    }
     if (stdout_closed) {
-      ::close(gone[0]);
-      ::close(gone[1]);
+      if (::pipe2(gone, O_CLOEXEC) != 0) return -1;
+      ::close(gone[0]);  // the reader is gone before kiln writes a line
+      spec.stdout_fd = gone[1];
     }
+    pid_t pid = testing::spawn_process(spec);
+    if (stdout_closed) ::close(gone[1]);
     return pid;
   }
   int wait_exit(pid_t pid) {
@@ -117,6 +104,32 @@ class KilnProcess : public ::testing::Test {
     for (auto& e : std::filesystem::directory_iterator(state_ + "/runs", ec))
       all += slurp(e.path().string());
     return all;
+  }
+
+  // `kiln build -local` of `provisioner` (needs root: the servers are
+  // sandboxes answering SSH), in a process group of its own as a terminal's
+  // job is; `during` is called with the pid while it runs. Its own local
+  // cloud state (HOME), the machine's image cache. The exit code.
+  int build_local(const std::string& provisioner, const std::string& name,
+                  const std::function<void(pid_t)>& during = {}) {
+    std::ofstream(dir_.path + "/" + name + ".pkr.hcl")
+        << "source \"hcloud\" \"demo\" {\n  location = \"nbg1\"\n  server_type = \"cx23\"\n"
+           "  image = \"debian-12\"\n  ssh_username = \"root\"\n  rescue = \"linux64\"\n"
+           "  ssh_timeout = \"5m\"\n  snapshot_name = \"demo\"\n}\n"
+           "build {\n  sources = [\"source.hcloud.demo\"]\n"
+        << provisioner << "}\n";
+    const char* home = std::getenv("HOME");
+    std::string cache = std::getenv("XDG_CACHE_HOME")
+                            ? std::getenv("XDG_CACHE_HOME")
+                            : std::string(home ? home : "/root") + "/.cache";
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    std::string saved_home = home ? home : "";
+    ::setenv("HOME", (dir_.path + "/home").c_str(), 1);
+    pid_t pid = spawn({"build", "-local", "-color=false", dir_.path + "/" + name + ".pkr.hcl"},
+                      name, false, true);
+    ::setenv("HOME", saved_home.c_str(), 1);
+    if (during) during(pid);
+    return wait_exit(pid);
   }
 
   engine::testing::TempDir dir_;
@@ -197,36 +210,53 @@ TEST_F(KilnProcess, AClosedStdoutNeitherKillsTheBuildNorLeaksItsServer) {
   EXPECT_EQ(journal_text(), "");
 }
 
+#define KILN_REQUIRE_SANDBOXES()                                           \
+  do {                                                                     \
+    if (::geteuid() != 0) {                                                \
+      if (std::getenv("CI")) FAIL() << "kiln local's sandboxes need root"; \
+      GTEST_SKIP() << "kiln local's sandboxes need root";                  \
+    }                                                                      \
+  } while (0)
+
 // `kiln build -local`: a kiln local started for the build, with servers in
-// sandboxes answering SSH (needs root). Rescue mode, a provisioner over SSH
-// seeing the disk, a snapshot; kiln local stops with the build.
+// sandboxes answering SSH. Rescue mode, a provisioner over SSH seeing the
+// disk, a snapshot; kiln local stops with the build.
 TEST_F(KilnProcess, BuildLocalRunsTheWholePipelineOverSsh) {
-  if (::geteuid() != 0) {
-    if (std::getenv("CI")) FAIL() << "kiln local's sandboxes need root";
-    GTEST_SKIP() << "kiln local's sandboxes need root";
-  }
-  std::ofstream(dir_.path + "/local.pkr.hcl")
-      << "source \"hcloud\" \"demo\" {\n  location = \"nbg1\"\n  server_type = \"cx23\"\n"
-         "  image = \"debian-12\"\n  ssh_username = \"root\"\n  rescue = \"linux64\"\n"
-         "  ssh_timeout = \"5m\"\n  snapshot_name = \"demo\"\n}\n"
-         "build {\n  sources = [\"source.hcloud.demo\"]\n"
-         "  provisioner \"shell\" { inline = [\"echo disk: $(ls /dev/sda)\"] }\n}\n";
-  // Its own local cloud state (HOME), the machine's image cache.
-  const char* home = std::getenv("HOME");
-  std::string cache = std::getenv("XDG_CACHE_HOME")
-                          ? std::getenv("XDG_CACHE_HOME")
-                          : std::string(home ? home : "/root") + "/.cache";
-  ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
-  std::string saved_home = home ? home : "";
-  ::setenv("HOME", (dir_.path + "/home").c_str(), 1);
-  pid_t pid = spawn({"build", "-local", "-color=false", dir_.path + "/local.pkr.hcl"}, "local");
-  int code = wait_exit(pid);
-  ::setenv("HOME", saved_home.c_str(), 1);
+  KILN_REQUIRE_SANDBOXES();
+  int code = build_local("  provisioner \"shell\" { inline = [\"echo disk: $(ls /dev/sda)\"] }\n",
+                         "local");
   std::string out = slurp(dir_.path + "/local.out");
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("==> hcloud.demo: Connected to SSH!"), std::string::npos) << out;
   EXPECT_NE(out.find("==> hcloud.demo: disk: /dev/sda"), std::string::npos) << out;
   EXPECT_NE(out.find("A snapshot was created: 'demo'"), std::string::npos) << out;
+  EXPECT_NE(out.find("kiln local: SIGTERM, stopping"), std::string::npos) << out;
+}
+
+// Ctrl-C at the terminal reaches the build's whole process group. The build
+// cancels and deletes its server and key from its local cloud, which stops
+// only afterwards: it is in a group of its own.
+TEST_F(KilnProcess, CtrlCOnBuildLocalCleansUpBeforeTheCloudStops) {
+  KILN_REQUIRE_SANDBOXES();
+  const std::string out_path = dir_.path + "/ctrlc.out";
+  int code =
+      build_local("  provisioner \"shell\" { inline = [\"echo started\", \"sleep 600\"] }\n",
+                  "ctrlc", [&](pid_t pid) {
+                    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+                    while (slurp(out_path).find("hcloud.demo: started") == std::string::npos &&
+                           std::chrono::steady_clock::now() < deadline)
+                      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                    ::kill(-pid, SIGINT);
+                  });
+  std::string out = slurp(out_path);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("Cleanly cancelled builds after being interrupted."), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("Error destroying server"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Error cleaning up SSH key"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Please destroy it manually"), std::string::npos) << out;
+  // Its journal was finished: nothing was left to record.
+  EXPECT_EQ(journal_text(), "");
   EXPECT_NE(out.find("kiln local: SIGTERM, stopping"), std::string::npos) << out;
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "builders/hcloud/local_cloud_test_util.h"
+#include "builders/hcloud/spawn_test_util.h"
 #include "builders/hcloud/tcp_forwarder_test_util.h"
 #include "engine/journal.h"
 #include "engine/test_util.h"
@@ -79,25 +80,16 @@ class MatrixCloud {
     std::string local_state = dir_.path + "/local";
     std::filesystem::create_directories(local_state);
     const char* cache = std::getenv("KILN_TEST_IMAGE_CACHE");
-    std::string log = out_path("kiln-local");
-    local_pid_ = ::fork();
-    if (local_pid_ == 0) {
-      ::setpgid(0, 0);
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      std::string bin = KILN_BINARY;
-      std::vector<std::string> args = {
-          bin,           "local",         "--listen",
-          "127.0.0.1:0", "--state",       local_state,
-          "--token",     kToken,          "--time-scale",
-          "0",           "--image-cache", cache && *cache ? cache : "/var/cache/kiln-test/images"};
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
-      ::_exit(127);
-    }
+    SpawnSpec spec;
+    spec.argv = {
+        KILN_BINARY,   "local",         "--listen",
+        "127.0.0.1:0", "--state",       local_state,
+        "--token",     kToken,          "--time-scale",
+        "0",           "--image-cache", cache && *cache ? cache : "/var/cache/kiln-test/images"};
+    const std::string log = out_path("kiln-local");
+    spec.output = log;
+    spec.own_group = true;
+    local_pid_ = spawn_process(spec);
     const std::string marker = "export HCLOUD_ENDPOINT=";
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (endpoint_.empty()) {
@@ -165,38 +157,23 @@ class MatrixCloud {
                         << "\n  ssh_timeout = \"" << ssh_timeout
                         << "\"\n  snapshot_name = \"matrix\"\n}\n"
                            "build {\n  sources = [\"source.hcloud.m\"]\n"
-                           "  provisioner \"shell\" { inline = [\""
-                        << command << "\"] }\n}\n";
+                           "  provisioner \"shell\" {\n    remote_folder = \""
+                        << dir_.path  // the host's /tmp is shared with other tests
+                        << "\"\n    inline = [\"" << command << "\"]\n  }\n}\n";
     return path;
   }
 
   // Starts kiln with args in a process group of its own; output (stdout
   // and stderr) to <dir>/<name>.out.
   pid_t spawn(const std::vector<std::string>& args, const std::string& name) {
-    std::string out = out_path(name);
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::setpgid(0, 0);
-      int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      int devnull = ::open("/dev/null", O_RDONLY);
-      ::dup2(devnull, 0);
-      ::setenv("KILN_STATE_DIR", state_.c_str(), 1);
-      ::setenv("HCLOUD_TOKEN", kToken, 1);
-      ::unsetenv("PACKER_LOG");
-      ::unsetenv("HCLOUD_ENDPOINT");
-      std::vector<char*> argv;
-      std::string bin = KILN_BINARY;
-      argv.push_back(bin.data());
-      std::vector<std::string> copy = args;
-      for (auto& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
-      ::_exit(127);
-    }
-    ::setpgid(pid, pid);  // also here, so a signal to the group cannot race the child
-    return pid;
+    SpawnSpec spec;
+    spec.argv = {KILN_BINARY};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.set_env = {"KILN_STATE_DIR=" + state_, std::string("HCLOUD_TOKEN=") + kToken};
+    spec.unset_env = {"PACKER_LOG", "HCLOUD_ENDPOINT"};
+    spec.output = out_path(name);
+    spec.own_group = true;
+    return spawn_process(spec);
   }
   std::string out_path(const std::string& name) const { return dir_.path + "/" + name + ".out"; }
 
