@@ -19,7 +19,9 @@ struct ReconcileTest : ::testing::Test {
   std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
   Client client{[&] {
     auto o = testing::test_options(server, clock);
-    o.request_timeout = Duration(400);  // for the unanswered requests
+    // For the unanswered requests; long enough that no answered one, even
+    // under ASan on a loaded machine, runs into it.
+    o.request_timeout = Duration(2000);
     return o;
   }()};
 

@@ -39,13 +39,29 @@ std::string slurp(const std::string& path) {
 }
 
 // Is loop device NAME bound to a file? (LOOP_GET_STATUS64 says ENXIO when not.)
-bool loop_bound(const std::string& name) {
+// Whether loop device `name` is attached to the file at `image`. By the
+// file's identity, not just "attached": tests running in parallel attach
+// loop devices too, and the kernel hands a freed device to the next one.
+bool loop_bound(const std::string& name, const std::string& image) {
+  struct stat st {};
+  if (::stat(image.c_str(), &st) != 0) return false;
   int fd = ::open(("/dev/" + name).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   loop_info64 info{};
-  bool bound = ::ioctl(fd, LOOP_GET_STATUS64, &info) == 0;
+  bool bound = ::ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == st.st_ino &&
+               info.lo_device == st.st_dev;
   ::close(fd);
   return bound;
+}
+
+// Released: no longer attached to `image`, allowing a moment for an
+// opener such as udev's probe, which defers the kernel's autoclear.
+bool loop_released(const std::string& name, const std::string& image) {
+  for (int i = 0; i < 250; ++i) {
+    if (!loop_bound(name, image)) return true;
+    ::usleep(20000);
+  }
+  return false;
 }
 
 uint64_t device_bytes(int fd) {
@@ -135,7 +151,7 @@ TEST(Disk, AttachDetachAndReadOnly) {
     auto loop = LoopDevice::attach(tmp / "d.img", &error);
     ASSERT_TRUE(loop) << error;
     name = loop->name();
-    EXPECT_TRUE(loop_bound(name));
+    EXPECT_TRUE(loop_bound(name, tmp / "d.img"));
     EXPECT_EQ(device_bytes(loop->fd()), 64 * kMiB);
     struct stat st {};
     ASSERT_EQ(::stat(loop->path().c_str(), &st), 0);
@@ -150,7 +166,7 @@ TEST(Disk, AttachDetachAndReadOnly) {
     ASSERT_TRUE(loop->refresh_capacity(&error)) << error;
     EXPECT_EQ(device_bytes(loop->fd()), 96 * kMiB);
   }
-  EXPECT_FALSE(loop_bound(name)) << "the loop device outlived its holder";
+  EXPECT_TRUE(loop_released(name, tmp / "d.img")) << "the loop device outlived its holder";
 
   auto ro = LoopDevice::attach(tmp / "d.img", LoopDevice::Options{.read_only = true}, &error);
   ASSERT_TRUE(ro) << error;
@@ -191,11 +207,12 @@ TEST(Disk, AutoclearWhenTheHolderIsKilled) {
   ::close(pipefd[0]);
   std::string name(buf);
   ASSERT_FALSE(name.empty());
-  EXPECT_TRUE(loop_bound(name));
+  EXPECT_TRUE(loop_bound(name, tmp / "d.img"));
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  EXPECT_FALSE(loop_bound(name)) << name << " is still attached after its holder died";
+  EXPECT_TRUE(loop_released(name, tmp / "d.img"))
+      << name << " is still attached after its holder died";
 }
 
 // parted writes a table; the kernel drops the partitions with the device; a
@@ -275,11 +292,11 @@ TEST(Disk, ReleasesALoopHeldBySwap) {
     ASSERT_EQ(run("parted -s " + loop->path() + " mklabel gpt mkpart s linux-swap 1MiB 60MiB"), 0);
     ASSERT_EQ(run("mkswap -q /dev/" + name + "p1 && swapon /dev/" + name + "p1"), 0);
   }
-  EXPECT_TRUE(loop_bound(name)) << "swap should hold the device";
+  EXPECT_TRUE(loop_bound(name, tmp / "d.img")) << "swap should hold the device";
   auto held = loops_backed_under(tmp.path());
   ASSERT_EQ(held, std::vector<std::string>{name});
   EXPECT_TRUE(release_loop(name, &error)) << error;
-  EXPECT_FALSE(loop_bound(name));
+  EXPECT_TRUE(loop_released(name, tmp / "d.img"));
   EXPECT_EQ(run("grep -q '^/dev/" + name + "' /proc/swaps"), 1);
   EXPECT_TRUE(loops_backed_under(tmp.path()).empty());
 }

@@ -285,7 +285,11 @@ TEST_F(ShellTest, RetriesUntilTheMachineIsBackWithinStartRetryTimeout) {
   // depend on this pause.
   std::this_thread::sleep_for(1s);
   std::string err;
-  ASSERT_TRUE(sshd_->resume(&err)) << err;
+  if (!sshd_->resume(&err)) {
+    cancel_.cancel();  // a joinable thread must not outlive the test
+    t.join();
+    FAIL() << err;
+  }
   t.join();
   ASSERT_TRUE(s) << s.message() << "\n" << ui.dump();
   EXPECT_TRUE(contains(ui.of('m'), "back")) << ui.dump();

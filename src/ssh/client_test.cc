@@ -691,6 +691,18 @@ TEST(SshTransfer, DirectoryTreeBothWaysWithPackersSlashRule) {
   expect_tree(t + "/down2");
 }
 
+// The target's key config, reached through the bastion sshd.
+Config bastion_config(const Sshd& target, const Sshd& bastion) {
+  Config c = key_config(target);
+  Bastion b;
+  b.host = "127.0.0.1";
+  b.port = bastion.port();
+  b.auth.user = bastion.user();
+  b.auth.private_key_file = bastion.client_key();
+  c.bastion = b;
+  return c;
+}
+
 TEST(SshBastion, ConnectsThroughSecondSshd) {
   auto target = start_sshd();
   ASSERT_TRUE(target);
@@ -698,13 +710,7 @@ TEST(SshBastion, ConnectsThroughSecondSshd) {
   bo.extra_config = "LogLevel DEBUG1\n";
   auto bastion = start_sshd(bo);
   ASSERT_TRUE(bastion);
-  Config c = key_config(*target);
-  Bastion b;
-  b.host = "127.0.0.1";
-  b.port = bastion->port();
-  b.auth.user = bastion->user();
-  b.auth.private_key_file = bastion->client_key();
-  c.bastion = b;
+  Config c = bastion_config(*target, *bastion);
   const int fds = open_fds();
   {
     auto cl = must_connect(c);
@@ -736,13 +742,7 @@ TEST(SshBastion, DroppingTheClientMidStreamEndsTheTunnelNotTheProcess) {
   ASSERT_TRUE(target);
   auto bastion = start_sshd();
   ASSERT_TRUE(bastion);
-  Config c = key_config(*target);
-  Bastion b;
-  b.host = "127.0.0.1";
-  b.port = bastion->port();
-  b.auth.user = bastion->user();
-  b.auth.private_key_file = bastion->client_key();
-  c.bastion = b;
+  Config c = bastion_config(*target, *bastion);
   const int fds = open_fds();
   for (int round = 0; round < 5; ++round) {
     auto cl = must_connect(c);
@@ -766,18 +766,15 @@ TEST(SshBastion, TrafficReallyGoesThroughIt) {
   o.extra_config = "PermitOpen 127.0.0.1:1\n";  // forwarding to the target forbidden
   auto bastion = start_sshd(o);
   ASSERT_TRUE(bastion);
-  Config c = key_config(*target);
+  Config c = bastion_config(*target, *bastion);
   c.timeout = 500ms;
-  Bastion b;
-  b.host = "127.0.0.1";
-  b.port = bastion->port();
-  b.auth.user = bastion->user();
-  b.auth.private_key_file = bastion->client_key();
-  c.bastion = b;
   auto r = Client::connect(c);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().step.find("bastion"), std::string::npos) << r.error().to_string();
-  // Wrong bastion key: the error is about the bastion.
+  // Wrong bastion key: the error is about the bastion. It is not retried,
+  // so a long timeout costs nothing and keeps a slow (ASan) handshake from
+  // turning the step into "bastion handshake".
+  c.timeout = 30s;
   c.bastion->auth.private_key_file = "/nonexistent";
   auto r2 = Client::connect(c);
   ASSERT_FALSE(r2.ok());

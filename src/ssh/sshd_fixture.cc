@@ -125,6 +125,11 @@ bool under_ci() {
 int run_command(const std::vector<std::string>& argv, std::string* out) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) return -1;
+  // Made before fork: the caller may have threads, and a forked child of a
+  // threaded process must not allocate.
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
@@ -132,9 +137,6 @@ int run_command(const std::vector<std::string>& argv, std::string* out) {
     dup2(pipefd[1], 2);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
     execvp(args[0], args.data());
     _exit(127);
   }

@@ -66,7 +66,8 @@ class HttpFile {
         std::string all = head + (found ? body_ : "");
         std::size_t off = 0;
         while (off < all.size()) {
-          ssize_t n = write(c, all.data() + off, all.size() - off);
+          ssize_t n =
+              send(c, all.data() + off, all.size() - off, MSG_NOSIGNAL);  // EPIPE, not SIGPIPE
           if (n <= 0) break;
           off += static_cast<std::size_t>(n);
         }

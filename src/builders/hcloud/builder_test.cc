@@ -437,7 +437,11 @@ TEST_F(HcloudBuilder, ProvisionsOverSshThenSnapshots) {
             R"(
 build {
   sources = ["source.hcloud.ssh"]
-  provisioner "shell" { inline = ["echo provisioned on ${build.Host}", "echo to-stderr >&2"] }
+  provisioner "shell" {
+    inline = ["echo provisioned on ${build.Host}", "echo to-stderr >&2"]
+    remote_folder = ")" +
+            sshd->dir() + R"("  # this host's /tmp is shared with other tests
+  }
 }
 )");
   ASSERT_EQ(r.code, 0) << r.output;
