@@ -58,6 +58,16 @@ Error invalid(const std::string& field, const std::string& msg) {
 Error not_found(const std::string& what) {
   return {404, "not_found", what + " not found"};
 }
+Error method_not_allowed() {
+  return {405, "method_not_allowed", "method not allowed"};
+}
+// A create's "name": present, a string, not empty.
+std::optional<Error> require_name(const json& body) {
+  if (!body.contains("name") || !body["name"].is_string() ||
+      body["name"].get<std::string>().empty())
+    return invalid("name", "is required");
+  return std::nullopt;
+}
 
 std::optional<int64_t> as_id(const std::string& s) {
   if (s.empty() || s.size() > 18) return std::nullopt;
@@ -383,6 +393,34 @@ struct H {
     return Engine{st, c.now, scale, c.fail_action, c.real ? &c.work : nullptr, jitter};
   }
 
+  // A 409 uniqueness_error when another `kind` than `self` has this name.
+  std::optional<Error> name_taken(const std::string& kind, const json& name,
+                                  std::optional<int64_t> self = std::nullopt) {
+    for (auto& o : st.list(kind))
+      if (o["name"] == name && (!self || o["id"] != *self))
+        return Error{409,
+                     "uniqueness_error",
+                     "name is already used",
+                     {{"fields", json::array({{{"name", "name"}}})}}};
+    return std::nullopt;
+  }
+
+  // A PUT's name (a non-empty string, not taken) and labels, stored.
+  std::optional<Error> update_name_and_labels(const std::string& kind, int64_t id, const json& b,
+                                              json* doc) {
+    if (b.contains("name") && !b["name"].is_null()) {
+      if (!b["name"].is_string() || b["name"].get<std::string>().empty())
+        return invalid("name", "must be a non-empty string");
+      if (auto e = name_taken(kind, b["name"], id)) return e;
+      (*doc)["name"] = b["name"];
+    }
+    Labels labels;
+    if (auto e = parse_labels(b, &labels)) return e;
+    if (b.contains("labels") && !b["labels"].is_null()) (*doc)["labels"] = labels;
+    st.put(kind, id, *doc);
+    return std::nullopt;
+  }
+
   // -- lists --
   Result list(const std::string& key, std::vector<json> items, const std::set<std::string>& sorts,
               json extra = json::object()) {
@@ -587,7 +625,7 @@ struct H {
   // ---- resources ----
 
   Result locations_(const std::string& m) {
-    if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
+    if (m != "GET") return method_not_allowed();
     if (c.seg.size() == 2) {
       auto id = seg_id(1);
       const LocationInfo* l = id ? find_location(*id) : nullptr;
@@ -600,7 +638,7 @@ struct H {
   }
 
   Result datacenters_(const std::string& m) {
-    if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
+    if (m != "GET") return method_not_allowed();
     if (c.seg.size() == 2) {
       auto id = seg_id(1);
       for (auto& l : locations())
@@ -613,7 +651,7 @@ struct H {
   }
 
   Result server_types_(const std::string& m) {
-    if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
+    if (m != "GET") return method_not_allowed();
     if (c.seg.size() == 2) {
       auto id = seg_id(1);
       const ServerTypeInfo* t = id ? find_server_type(*id) : nullptr;
@@ -664,7 +702,7 @@ struct H {
   }
 
   Result actions_(const std::string& m) {
-    if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
+    if (m != "GET") return method_not_allowed();
     if (c.seg.size() == 2) {
       auto id = seg_id(1);
       auto a = id ? st.get("action", *id) : std::nullopt;
@@ -726,10 +764,9 @@ struct H {
         }
         return list("ssh_keys", v, {"id", "name"});
       }
-      if (m != "POST") return Error{405, "method_not_allowed", "method not allowed"};
+      if (m != "POST") return method_not_allowed();
       auto& b = c.body;
-      if (!b.contains("name") || !b["name"].is_string() || b["name"].get<std::string>().empty())
-        return invalid("name", "is required");
+      if (auto e = require_name(b)) return *e;
       if (!b.contains("public_key") || !b["public_key"].is_string())
         return invalid("public_key", "is required");
       std::string key = b["public_key"];
@@ -740,12 +777,8 @@ struct H {
       if (!fp) return invalid("public_key", err);
       Labels labels;
       if (auto e = parse_labels(b, &labels)) return *e;
+      if (auto e = name_taken("ssh_key", b["name"])) return *e;
       for (auto& k : st.list("ssh_key")) {
-        if (k["name"] == b["name"])
-          return Error{409,
-                       "uniqueness_error",
-                       "name is already used",
-                       {{"fields", json::array({{{"name", "name"}}})}}};
         if (k["fingerprint"] == *fp)
           return Error{409,
                        "uniqueness_error",
@@ -768,24 +801,10 @@ struct H {
     }
     if (m == "PUT") {
       auto& b = c.body;
-      if (b.contains("name") && !b["name"].is_null()) {
-        if (!b["name"].is_string() || b["name"].get<std::string>().empty())
-          return invalid("name", "must be a non-empty string");
-        for (auto& o : st.list("ssh_key"))
-          if (o["name"] == b["name"] && o["id"] != *id)
-            return Error{409,
-                         "uniqueness_error",
-                         "name is already used",
-                         {{"fields", json::array({{{"name", "name"}}})}}};
-        (*k)["name"] = b["name"];
-      }
-      Labels labels;
-      if (auto e = parse_labels(b, &labels)) return *e;
-      if (b.contains("labels") && !b["labels"].is_null()) (*k)["labels"] = labels;
-      st.put("ssh_key", *id, *k);
+      if (auto e = update_name_and_labels("ssh_key", *id, b, &*k)) return *e;
       return ok({{"ssh_key", *k}});
     }
-    return Error{405, "method_not_allowed", "method not allowed"};
+    return method_not_allowed();
   }
 
   // -- images --
@@ -809,7 +828,7 @@ struct H {
       return ok({{"action", action_view(a, c.now)}}, 201);
     }
     if (c.seg.size() == 1) {
-      if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
+      if (m != "GET") return method_not_allowed();
       std::vector<json> v = all_images();
       auto filter = [&](const std::string& key, const std::string& field) {
         auto vals = c.qall(key);
@@ -851,7 +870,7 @@ struct H {
       if (m == "GET") return ok({{"image", *image_by_id(*id)}});
       if (m == "PUT" || m == "DELETE")
         return Error{403, "forbidden", "only snapshots and backups can be changed or deleted"};
-      return Error{405, "method_not_allowed", "method not allowed"};
+      return method_not_allowed();
     }
     auto img = st.get("image", *id);
     if (!img) return not_found("image");
@@ -880,7 +899,7 @@ struct H {
       st.put("image", *id, *img);
       return ok({{"image", public_doc(*img)}});
     }
-    return Error{405, "method_not_allowed", "method not allowed"};
+    return method_not_allowed();
   }
 
   // -- servers --
@@ -971,12 +990,7 @@ struct H {
                      "placement group " + b["placement_group"].dump() + " is full"};
       pgroup = (*g)["id"];
     }
-    for (auto& s : st.list("server"))
-      if (s["name"] == name)
-        return Error{409,
-                     "uniqueness_error",
-                     "name is already used",
-                     {{"fields", json::array({{{"name", "name"}}})}}};
+    if (auto e = name_taken("server", name)) return *e;
 
     int64_t id = st.next_id("server", 100000);
     json s = {{"id", id},
@@ -1188,7 +1202,7 @@ struct H {
     if (auto r = resource_actions("server", "server")) return *r;
     if (c.seg.size() == 1) {
       if (m == "POST") return create_server();
-      if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
+      if (m != "GET") return method_not_allowed();
       std::vector<json> v;
       auto statuses = c.qall("status");
       for (auto& s : st.list("server"))
@@ -1201,7 +1215,7 @@ struct H {
     auto s = id ? st.get("server", *id) : std::nullopt;
     if (!s) return not_found("server");
     if (c.seg.size() == 4 && c.seg[2] == "actions") {
-      if (m != "POST") return Error{405, "method_not_allowed", "method not allowed"};
+      if (m != "POST") return method_not_allowed();
       return server_action(*s, c.seg[3]);
     }
     if (c.seg.size() != 2) return not_found("resource");
@@ -1211,12 +1225,7 @@ struct H {
       if (b.contains("name") && !b["name"].is_null()) {
         if (!b["name"].is_string() || !valid_hostname(b["name"]))
           return invalid("name", "must be a valid hostname (RFC 1123)");
-        for (auto& o : st.list("server"))
-          if (o["name"] == b["name"] && o["id"] != *id)
-            return Error{409,
-                         "uniqueness_error",
-                         "name is already used",
-                         {{"fields", json::array({{{"name", "name"}}})}}};
+        if (auto e = name_taken("server", b["name"], *id)) return *e;
         (*s)["name"] = b["name"];
       }
       Labels labels;
@@ -1240,7 +1249,7 @@ struct H {
       st.put("server", *id, *s);
       return ok({{"action", action_view(a, c.now)}});
     }
-    return Error{405, "method_not_allowed", "method not allowed"};
+    return method_not_allowed();
   }
 
   // -- placement groups (type spread: at most kSpreadMax servers) --
@@ -1264,15 +1273,6 @@ struct H {
 
   Result placement_groups_(const std::string& m) {
     auto& b = c.body;
-    auto unique = [&](const json& name, std::optional<int64_t> self) -> std::optional<Error> {
-      for (auto& g : st.list("placement_group"))
-        if (g["name"] == name && (!self || g["id"] != *self))
-          return Error{409,
-                       "uniqueness_error",
-                       "name is already used",
-                       {{"fields", json::array({{{"name", "name"}}})}}};
-      return std::nullopt;
-    };
     if (c.seg.size() == 1) {
       if (m == "GET") {
         std::vector<json> v;
@@ -1282,13 +1282,12 @@ struct H {
             v.push_back(placement_group_view(g));
         return list("placement_groups", v, {"id", "name", "created"});
       }
-      if (m != "POST") return Error{405, "method_not_allowed", "method not allowed"};
-      if (!b.contains("name") || !b["name"].is_string() || b["name"].get<std::string>().empty())
-        return invalid("name", "is required");
+      if (m != "POST") return method_not_allowed();
+      if (auto e = require_name(b)) return *e;
       if (!b.contains("type") || b["type"] != "spread") return invalid("type", "must be spread");
       Labels labels;
       if (auto e = parse_labels(b, &labels)) return *e;
-      if (auto e = unique(b["name"], std::nullopt)) return *e;
+      if (auto e = name_taken("placement_group", b["name"])) return *e;
       int64_t id = st.next_id("placement_group", 40000);
       json g = {{"id", id},
                 {"name", b["name"]},
@@ -1303,16 +1302,7 @@ struct H {
     if (!g) return not_found("placement_group");
     if (m == "GET") return ok({{"placement_group", placement_group_view(*g)}});
     if (m == "PUT") {
-      if (b.contains("name") && !b["name"].is_null()) {
-        if (!b["name"].is_string() || b["name"].get<std::string>().empty())
-          return invalid("name", "must be a non-empty string");
-        if (auto e = unique(b["name"], *id)) return *e;
-        (*g)["name"] = b["name"];
-      }
-      Labels labels;
-      if (auto e = parse_labels(b, &labels)) return *e;
-      if (b.contains("labels") && !b["labels"].is_null()) (*g)["labels"] = labels;
-      st.put("placement_group", *id, *g);
+      if (auto e = update_name_and_labels("placement_group", *id, b, &*g)) return *e;
       return ok({{"placement_group", placement_group_view(*g)}});
     }
     if (m == "DELETE") {
@@ -1321,7 +1311,7 @@ struct H {
       st.erase("placement_group", *id);
       return ok(nullptr, 204);
     }
-    return Error{405, "method_not_allowed", "method not allowed"};
+    return method_not_allowed();
   }
 
   // public_net.ipv4 / .ipv6 of POST /servers: IDs of unassigned primary IPs
@@ -1352,8 +1342,7 @@ struct H {
 
   Result create_primary_ip() {
     auto& b = c.body;
-    if (!b.contains("name") || !b["name"].is_string() || b["name"].get<std::string>().empty())
-      return invalid("name", "is required");
+    if (auto e = require_name(b)) return *e;
     if (!b.contains("type") || (b["type"] != "ipv4" && b["type"] != "ipv6"))
       return invalid("type", "must be ipv4 or ipv6");
     if (!b.contains("assignee_type") || b["assignee_type"] != "server")
@@ -1385,12 +1374,7 @@ struct H {
     } else {
       return invalid("location", "location or assignee_id is required");
     }
-    for (auto& p : st.list("primary_ip"))
-      if (p["name"] == b["name"])
-        return Error{409,
-                     "uniqueness_error",
-                     "name is already used",
-                     {{"fields", json::array({{{"name", "name"}}})}}};
+    if (auto e = name_taken("primary_ip", b["name"])) return *e;
     int64_t pid = st.next_id("primary_ip", 500000);
     std::string ip = next_address(t);
     json dns = json::array();
@@ -1427,7 +1411,7 @@ struct H {
     if (auto r = resource_actions("primary_ip", "primary_ip")) return *r;
     if (c.seg.size() == 1) {
       if (m == "POST") return create_primary_ip();
-      if (m != "GET") return Error{405, "method_not_allowed", "method not allowed"};
+      if (m != "GET") return method_not_allowed();
       std::vector<json> v;
       auto ip = c.q("ip");
       for (auto& p : st.list("primary_ip"))
@@ -1447,31 +1431,45 @@ struct H {
       st.erase("primary_ip", *id);
       return ok(nullptr, 204);
     }
-    return Error{405, "method_not_allowed", "method not allowed"};
+    return method_not_allowed();
+  }
+
+  // GET of a collection without filters of its own, and GET, PUT (name,
+  // labels) or DELETE of one of its items, for resources whose update and
+  // delete have no further rules.
+  Result plain_list(const std::string& kind, const std::string& key, json (H::*view)(const json&)) {
+    std::vector<json> v;
+    for (auto& o : st.list(kind)) v.push_back((this->*view)(o));
+    return list(key, v, {"id", "name", "created"});
+  }
+  Result plain_item(const std::string& m, const std::string& kind, json (H::*view)(const json&)) {
+    auto id = seg_id(1);
+    auto o = id && c.seg.size() == 2 ? st.get(kind, *id) : std::nullopt;
+    if (!o) return not_found(kind);
+    if (m == "GET") return ok({{kind, (this->*view)(*o)}});
+    if (m == "PUT") {
+      if (auto e = update_name_and_labels(kind, *id, c.body, &*o)) return *e;
+      return ok({{kind, (this->*view)(*o)}});
+    }
+    if (m == "DELETE") {
+      st.erase(kind, *id);
+      return ok(nullptr, 204);
+    }
+    return method_not_allowed();
   }
 
   Result networks_(const std::string& m) {
     if (auto r = resource_actions("network", "network")) return *r;
     if (c.seg.size() == 1) {
-      if (m == "GET") {
-        std::vector<json> v;
-        for (auto& n : st.list("network")) v.push_back(network_view(n));
-        return list("networks", v, {"id", "name", "created"});
-      }
-      if (m != "POST") return Error{405, "method_not_allowed", "method not allowed"};
+      if (m == "GET") return plain_list("network", "networks", &H::network_view);
+      if (m != "POST") return method_not_allowed();
       auto& b = c.body;
-      if (!b.contains("name") || !b["name"].is_string() || b["name"].get<std::string>().empty())
-        return invalid("name", "is required");
+      if (auto e = require_name(b)) return *e;
       if (!b.contains("ip_range") || !b["ip_range"].is_string())
         return invalid("ip_range", "is required");
       Labels labels;
       if (auto e = parse_labels(b, &labels)) return *e;
-      for (auto& n : st.list("network"))
-        if (n["name"] == b["name"])
-          return Error{409,
-                       "uniqueness_error",
-                       "name is already used",
-                       {{"fields", json::array({{{"name", "name"}}})}}};
+      if (auto e = name_taken("network", b["name"])) return *e;
       int64_t id = st.next_id("network", 20000);
       json subnets = json::array();
       if (b.contains("subnets") && b["subnets"].is_array())
@@ -1495,29 +1493,16 @@ struct H {
       st.put("network", id, n);
       return ok({{"network", network_view(n)}}, 201);
     }
-    auto id = seg_id(1);
-    auto n = id && c.seg.size() == 2 ? st.get("network", *id) : std::nullopt;
-    if (!n) return not_found("network");
-    if (m == "GET") return ok({{"network", network_view(*n)}});
-    if (m == "DELETE") {
-      st.erase("network", *id);
-      return ok(nullptr, 204);
-    }
-    return Error{405, "method_not_allowed", "method not allowed"};
+    return plain_item(m, "network", &H::network_view);
   }
 
   Result firewalls_(const std::string& m) {
     if (auto r = resource_actions("firewall", "firewall")) return *r;
     if (c.seg.size() == 1) {
-      if (m == "GET") {
-        std::vector<json> v;
-        for (auto& f : st.list("firewall")) v.push_back(firewall_view(f));
-        return list("firewalls", v, {"id", "name", "created"});
-      }
-      if (m != "POST") return Error{405, "method_not_allowed", "method not allowed"};
+      if (m == "GET") return plain_list("firewall", "firewalls", &H::firewall_view);
+      if (m != "POST") return method_not_allowed();
       auto& b = c.body;
-      if (!b.contains("name") || !b["name"].is_string() || b["name"].get<std::string>().empty())
-        return invalid("name", "is required");
+      if (auto e = require_name(b)) return *e;
       Labels labels;
       if (auto e = parse_labels(b, &labels)) return *e;
       json rules = json::array();
@@ -1533,12 +1518,7 @@ struct H {
                     {"description", r.value("description", json())}};
           rules.push_back(x);
         }
-      for (auto& f : st.list("firewall"))
-        if (f["name"] == b["name"])
-          return Error{409,
-                       "uniqueness_error",
-                       "name is already used",
-                       {{"fields", json::array({{{"name", "name"}}})}}};
+      if (auto e = name_taken("firewall", b["name"])) return *e;
       int64_t id = st.next_id("firewall", 30000);
       json f = {{"id", id},
                 {"name", b["name"]},
@@ -1548,15 +1528,7 @@ struct H {
       st.put("firewall", id, f);
       return ok({{"firewall", firewall_view(f)}, {"actions", json::array()}}, 201);
     }
-    auto id = seg_id(1);
-    auto f = id && c.seg.size() == 2 ? st.get("firewall", *id) : std::nullopt;
-    if (!f) return not_found("firewall");
-    if (m == "GET") return ok({{"firewall", firewall_view(*f)}});
-    if (m == "DELETE") {
-      st.erase("firewall", *id);
-      return ok(nullptr, 204);
-    }
-    return Error{405, "method_not_allowed", "method not allowed"};
+    return plain_item(m, "firewall", &H::firewall_view);
   }
 };
 

@@ -219,6 +219,55 @@ TEST_F(Fixture, SshKeys) {
   call("POST", "/v1/ssh_keys", json::array(), 400);
 }
 
+// Networks and firewalls: create, a taken name, list by label, get, update
+// (name and labels), delete. Every response is checked against the
+// OpenAPI document by call().
+TEST_F(Fixture, NetworksAndFirewallsCreateListGetDelete) {
+  struct Kind {
+    std::string path, key;
+    json body;
+  };
+  for (const Kind& k :
+       {Kind{"/v1/networks", "network", {{"name", "n"}, {"ip_range", "10.0.0.0/16"}}},
+        Kind{"/v1/firewalls",
+             "firewall",
+             {{"name", "f"},
+              {"rules",
+               {{{"direction", "in"},
+                 {"protocol", "tcp"},
+                 {"port", "22"},
+                 {"source_ips", {"0.0.0.0/0"}}}}}}}}) {
+    SCOPED_TRACE(k.path);
+    json body = k.body;
+    body["labels"] = {{"kiln.run", "r1"}};
+    json made = call("POST", k.path, body, 201)[k.key];
+    const std::string item = k.path + "/" + std::to_string(made["id"].get<int64_t>());
+    EXPECT_EQ(made["name"], body["name"]);
+    json taken = call("POST", k.path, body, 409);
+    EXPECT_EQ(taken["error"]["code"], "uniqueness_error");
+    EXPECT_EQ(taken["error"]["details"]["fields"][0]["name"], "name");
+    json unnamed = body;
+    unnamed.erase("name");
+    EXPECT_EQ(call("POST", k.path, unnamed, 422)["error"]["details"]["fields"][0]["name"], "name");
+    EXPECT_EQ(call("GET", k.path + "?label_selector=kiln.run=r1", nullptr, 200)[k.key + "s"].size(),
+              1u);
+    EXPECT_EQ(call("GET", k.path + "?label_selector=kiln.run=r2", nullptr, 200)[k.key + "s"].size(),
+              0u);
+    EXPECT_EQ(call("GET", item, nullptr, 200)[k.key]["id"], made["id"]);
+    json renamed = call("PUT", item, {{"name", "renamed"}, {"labels", {{"kiln.run", "r2"}}}}, 200);
+    EXPECT_EQ(renamed[k.key]["name"], "renamed");
+    EXPECT_EQ(renamed[k.key]["labels"]["kiln.run"], "r2");
+    EXPECT_EQ(call("GET", item, nullptr, 200)[k.key]["name"], "renamed");
+    call("PUT", item, {{"name", ""}}, 422);
+    call("POST", k.path, body, 201);  // the old name is free
+    EXPECT_EQ(call("PUT", item, {{"name", body["name"]}}, 409)["error"]["code"],
+              "uniqueness_error");
+    call("DELETE", item, nullptr, 204);
+    call("GET", item, nullptr, 404);
+    call("DELETE", item, nullptr, 404);
+  }
+}
+
 TEST_F(Fixture, ServerLifecycleWithTimedActions) {
   call("POST", "/v1/ssh_keys", {{"name", "k"}, {"public_key", kKey}}, 201);
   json c = call("POST", "/v1/servers",
