@@ -1188,6 +1188,20 @@ struct H {
       command = "change_server_type";
       effect = {{"server_type", t->id}, {"upgrade_disk", b["upgrade_disk"]}, {"disk", t->disk}};
       s["status"] = "migrating";
+    } else if (name == "change_protection") {
+      // OpenTofu's delete_protection / rebuild_protection. The flags show at
+      // once (as for images); the action is the record. "Both flags
+      // currently must have the same value" (the reference).
+      for (const char* f : {"delete", "rebuild"})
+        if (b.contains(f) && !b[f].is_null() && !b[f].is_boolean())
+          return invalid(f, "must be a boolean");
+      bool has_d = b.contains("delete") && b["delete"].is_boolean();
+      bool has_r = b.contains("rebuild") && b["rebuild"].is_boolean();
+      if (has_d && has_r && b["delete"] != b["rebuild"])
+        return invalid("rebuild", "delete and rebuild protection must have the same value");
+      if (has_d) s["protection"]["delete"] = b["delete"];
+      if (has_r) s["protection"]["rebuild"] = b["rebuild"];
+      command = "change_protection";
     } else {
       return not_found("action");
     }

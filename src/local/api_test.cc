@@ -359,6 +359,31 @@ TEST_F(Fixture, ServerLifecycleWithTimedActions) {
   call("DELETE", "/v1/images/114690387", nullptr, 403);
 }
 
+// OpenTofu's delete_protection: change_protection on a server, a
+// protected delete refused with 423 `protected`, unprotected again.
+TEST_F(Fixture, ServerChangeProtection) {
+  json c = call("POST", "/v1/servers",
+                {{"name", "p1"}, {"server_type", "cx23"}, {"image", "debian-12"}}, 201);
+  std::string sid = std::to_string(c["server"]["id"].get<int64_t>());
+  now += 30;  // created and started
+  json e = call("POST", "/v1/servers/" + sid + "/actions/change_protection",
+                {{"delete", true}, {"rebuild", false}}, 422);
+  EXPECT_EQ(e["error"]["code"], "invalid_input");
+  call("POST", "/v1/servers/" + sid + "/actions/change_protection", {{"delete", "yes"}}, 422);
+  json a = call("POST", "/v1/servers/" + sid + "/actions/change_protection",
+                {{"delete", true}, {"rebuild", true}}, 201);
+  EXPECT_EQ(a["action"]["command"], "change_protection");
+  json p = call("GET", "/v1/servers/" + sid, nullptr, 200)["server"]["protection"];
+  EXPECT_EQ(p, json({{"delete", true}, {"rebuild", true}}));
+  now += 2;
+  EXPECT_EQ(call("DELETE", "/v1/servers/" + sid, nullptr, 423)["error"]["code"], "protected");
+  call("POST", "/v1/servers/" + sid + "/actions/change_protection",
+       {{"delete", false}, {"rebuild", false}}, 201);
+  now += 2;
+  EXPECT_EQ(call("DELETE", "/v1/servers/" + sid, nullptr, 200)["action"]["command"],
+            "delete_server");
+}
+
 TEST_F(Fixture, CreateServerValidation) {
   auto code = [&](json body, int status) {
     json e = call("POST", "/v1/servers", body, status);

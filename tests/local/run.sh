@@ -256,6 +256,30 @@ check "primary-ip delete" grep -q "deleted" <<<"$OUT"
 OUT=$(hcloud placement-group delete pg 2>&1)
 check "placement-group delete" grep -q "deleted" <<<"$OUT"
 
+# Delete protection, as OpenTofu's delete_protection sets it.
+OUT=$(hcloud server enable-protection s2 delete rebuild 2>&1)
+check "server enable-protection delete rebuild" test "$(hcloud server describe s2 -o json | jq -c .protection)" = '{"delete":true,"rebuild":true}'
+OUT=$(hcloud server delete s2 2>&1)
+check "a protected server's delete -> protected" grep -q "(protected)" <<<"$OUT"
+OUT=$(hcloud server disable-protection s2 delete rebuild 2>&1)
+check "server disable-protection" test "$(hcloud server describe s2 -o json | jq -c .protection)" = '{"delete":false,"rebuild":false}'
+
+# Networks and firewalls (what a server may be created in): create, update
+# of labels and name, delete.
+OUT=$(hcloud network create --name n1 --ip-range 10.0.0.0/16 2>&1)
+check "network create" grep -q "Network [0-9]* created" <<<"$OUT"
+hcloud network add-label n1 role=build >/dev/null 2>&1
+hcloud network update n1 --name n2 >/dev/null 2>&1
+check "network add-label and rename" test "$(hcloud network list -l role=build -o json | jq -r '.[0].name')" = "n2"
+OUT=$(hcloud network delete n2 2>&1)
+check "network delete" test "$(hcloud network list -o json | jq length)" = "0"
+OUT=$(hcloud firewall create --name f1 2>&1)
+check "firewall create" grep -q "Firewall [0-9]* created" <<<"$OUT"
+hcloud firewall add-label f1 role=build >/dev/null 2>&1
+check "firewall add-label" test "$(hcloud firewall list -l role=build -o json | jq -r '.[0].name')" = "f1"
+OUT=$(hcloud firewall delete f1 2>&1)
+check "firewall delete" test "$(hcloud firewall list -o json | jq length)" = "0"
+
 if [ "$SANDBOXES" = 1 ]; then
   OUT=$(hcloud server create --name s4 --type cx23 --image "$IMG" --ssh-key k1 2>&1)
   check "server s4 from the snapshot" grep -q "Server [0-9]* created" <<<"$OUT"
