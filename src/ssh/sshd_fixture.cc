@@ -261,6 +261,7 @@ int Sshd::spawn(std::string* error) {
   const std::string d = dir();
   const std::string log_path = d + "/sshd.log";
   const std::string cfgpath = d + "/sshd_config";
+  const std::size_t log_offset = log().size();  // what earlier starts wrote
   pid_t pid = fork();
   if (pid < 0) {
     *error = std::string("fork: ") + std::strerror(errno);
@@ -280,6 +281,11 @@ int Sshd::spawn(std::string* error) {
     _exit(127);
   }
   pid_ = pid;
+  // Listening is this sshd's own word in its log (this start's part of it),
+  // not just a port that answers: between free_port() and sshd's bind,
+  // another process may have taken the number.
+  const std::string listening =
+      "Server listening on 127.0.0.1 port " + std::to_string(port_) + ".";
   for (int i = 0; i < 1000; ++i) {  // hang guard of about 10 s, not a timing assertion
     int st;
     if (waitpid(pid, &st, WNOHANG) == pid) {
@@ -287,7 +293,9 @@ int Sshd::spawn(std::string* error) {
       *error = "sshd exited at start: " + log();
       return 0;
     }
-    if (tcp_probe("127.0.0.1", port_, std::chrono::milliseconds(200)).ok()) return 1;
+    if (log().find(listening, log_offset) != std::string::npos &&
+        tcp_probe("127.0.0.1", port_, std::chrono::milliseconds(200)).ok())
+      return 1;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   *error = "sshd did not start listening: " + log();
