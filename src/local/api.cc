@@ -173,6 +173,7 @@ double Api::base_duration(const std::string& command, double data_gb) {
   if (command == "change_server_type") return 30;
   if (command == "delete_server") return 4;
   if (command == "change_protection") return 1;
+  if (command == "rebuild_server") return 20;
   return 2;
 }
 
@@ -245,8 +246,8 @@ struct Engine {
               {"_effect", std::move(effect)}};
     if (!fail.is_null()) a["_fail"] = fail;
     static const std::set<std::string> real = {
-        "create_server", "start_server", "stop_server",   "shutdown_server",   "reboot_server",
-        "reset_server",  "create_image", "delete_server", "change_server_type"};
+        "create_server", "start_server", "stop_server",   "shutdown_server",    "reboot_server",
+        "reset_server",  "create_image", "delete_server", "change_server_type", "rebuild_server"};
     if (work && fail.is_null() && real.count(command)) {
       a["_work"] = "pending";
       work->push_back(id);
@@ -295,6 +296,9 @@ void Api::advance(double now) {
         s["status"] = "off";
       } else if (cmd == "create_image") {
         s["status"] = eff.value("was", std::string("running"));
+      } else if (cmd == "rebuild_server") {
+        s["status"] = "running";
+        s["_in_rescue"] = false;
       }
       if (s.value("_lock", int64_t{0}) == id) s["_lock"] = 0;
       if (cmd == "delete_server") {
@@ -1188,6 +1192,32 @@ struct H {
       command = "change_server_type";
       effect = {{"server_type", t->id}, {"upgrade_disk", b["upgrade_disk"]}, {"disk", t->disk}};
       s["status"] = "migrating";
+    } else if (name == "rebuild") {
+      // OpenTofu rebuilds a server whose image changed (the newest snapshot
+      // by label): the disk becomes a copy of the image, and the server runs
+      // again with the keys it was created with.
+      if (s["protection"].value("rebuild", false))
+        return Error{423, "protected", "server rebuild is protected"};
+      if (!b.contains("image") || b["image"].is_null()) return invalid("image", "is required");
+      const ServerTypeInfo* t = find_server_type(s["server_type"]);
+      auto image = resolve_image(b["image"], t->architecture);
+      if (!image || (*image)["status"] != "available") return invalid("image", "image not found");
+      if ((*image)["architecture"] != t->architecture)
+        return invalid("image", "image has incompatible architecture");
+      if (b.contains("user_data") && !b["user_data"].is_null()) {
+        if (!b["user_data"].is_string()) return invalid("user_data", "must be a string");
+        s["_user_data"] = b["user_data"];
+      }
+      s["_image"] = *image;
+      json root_password = nullptr;
+      if (s.value("_ssh_keys", json::array()).empty()) {
+        root_password =
+            random_string(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+        s["_root_password"] = root_password;
+      }
+      extra["root_password"] = root_password;
+      command = "rebuild_server";
+      s["status"] = "rebuilding";
     } else if (name == "change_protection") {
       // OpenTofu's delete_protection / rebuild_protection. The flags show at
       // once (as for images); the action is the record. "Both flags

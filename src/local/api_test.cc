@@ -384,6 +384,55 @@ TEST_F(Fixture, ServerChangeProtection) {
             "delete_server");
 }
 
+// rebuild (OpenTofu, when a server's image changes): a new disk from the
+// image, the server running again; refused when protected, without an
+// image, or with one of another architecture.
+TEST_F(Fixture, ServerRebuild) {
+  call("POST", "/v1/ssh_keys", {{"name", "k"}, {"public_key", kKey}}, 201);
+  json c = call(
+      "POST", "/v1/servers",
+      {{"name", "r1"}, {"server_type", "cx23"}, {"image", "debian-12"}, {"ssh_keys", {"k"}}}, 201);
+  std::string sid = std::to_string(c["server"]["id"].get<int64_t>());
+  now += 30;
+  json img = call("POST", "/v1/servers/" + sid + "/actions/create_image", nullptr, 201)["image"];
+  now += 600;
+  const std::string rebuild = "/v1/servers/" + sid + "/actions/rebuild";
+  call("POST", rebuild, json::object(), 422);
+  EXPECT_EQ(call("POST", rebuild, {{"image", "does-not-exist"}}, 422)["error"]["code"],
+            "invalid_input");
+  json arm = call("GET", "/v1/images?name=debian-12&architecture=arm", nullptr, 200)["images"][0];
+  EXPECT_NE(call("POST", rebuild, {{"image", arm["id"]}}, 422)["error"]["message"]
+                .get<std::string>()
+                .find("incompatible architecture"),
+            std::string::npos);
+
+  json r = call("POST", rebuild, {{"image", img["id"]}}, 201);
+  EXPECT_EQ(r["action"]["command"], "rebuild_server");
+  EXPECT_TRUE(r["root_password"].is_null());  // it has a key
+  json s = call("GET", "/v1/servers/" + sid, nullptr, 200)["server"];
+  EXPECT_EQ(s["status"], "rebuilding");
+  EXPECT_EQ(s["image"]["id"], img["id"]);
+  EXPECT_EQ(call("POST", rebuild, {{"image", "debian-12"}}, 423)["error"]["code"], "locked");
+  now += 30;
+  EXPECT_EQ(call("GET", "/v1/servers/" + sid, nullptr, 200)["server"]["status"], "running");
+
+  call("POST", "/v1/servers/" + sid + "/actions/change_protection",
+       {{"delete", true}, {"rebuild", true}}, 201);
+  now += 2;
+  EXPECT_EQ(call("POST", rebuild, {{"image", "debian-12"}}, 423)["error"]["code"], "protected");
+
+  // A server without keys gets a new root password.
+  json k = call("POST", "/v1/servers",
+                {{"name", "r2"}, {"server_type", "cx23"}, {"image", "debian-12"}}, 201);
+  now += 30;
+  json r2 =
+      call("POST",
+           "/v1/servers/" + std::to_string(k["server"]["id"].get<int64_t>()) + "/actions/rebuild",
+           {{"image", "debian-12"}}, 201);
+  EXPECT_TRUE(r2["root_password"].is_string());
+  EXPECT_NE(r2["root_password"], k["root_password"]);
+}
+
 TEST_F(Fixture, CreateServerValidation) {
   auto code = [&](json body, int status) {
     json e = call("POST", "/v1/servers", body, status);

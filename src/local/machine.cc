@@ -223,6 +223,9 @@ void Machines::create_disk(int64_t id, DiskSource source, uint64_t bytes, Done d
     std::string disk = disk_path(id);
     fs::create_directories(fs::path(disk).parent_path());
     fs::remove(disk);
+    // A new disk (create, rebuild) boots first as a fresh system does: keys,
+    // password and user data are installed again.
+    fs::remove(fs::path(disk).parent_path() / "first-boot-done");
     auto arch = parse_arch(source.arch).value_or(host_arch());
     bool ok;
     if (source.snapshot) {

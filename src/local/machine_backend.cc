@@ -1,5 +1,7 @@
 #include "local/machine_backend.h"
 
+#include <memory>
+
 #include "local/catalog.h"
 #include "local/netaddr.h"
 
@@ -15,6 +17,24 @@ const ServerTypeInfo* type_of(const json& server) {
   return server.contains("server_type") && server["server_type"].is_number_integer()
              ? find_server_type(server["server_type"].get<int64_t>())
              : nullptr;
+}
+
+// Where a server's new disk comes from: its image (a system image by name,
+// else a snapshot by id), for its type's architecture.
+DiskSource disk_source(const json& server) {
+  DiskSource src;
+  const ServerTypeInfo* t = type_of(server);
+  src.arch = t ? t->architecture : "x86";
+  json img = server.value("_image", json::object());
+  if (img.value("type", std::string()) == "system")
+    src.system_image = img.value("name", std::string());
+  else
+    src.snapshot = img.value("id", int64_t{0});
+  return src;
+}
+
+uint64_t disk_bytes(const json& server) {
+  return server.value("primary_disk_size", int64_t{40}) * kGiB;
 }
 
 }  // namespace
@@ -53,16 +73,18 @@ void MachineBackend::submit(const ServerWork& w) {
   const std::string& c = w.command;
   const std::string status = w.server.value("status", std::string());
   if (c == "create_server") {
-    DiskSource src;
-    const ServerTypeInfo* t = type_of(w.server);
-    src.arch = t ? t->architecture : "x86";
-    json img = w.server.value("_image", json::object());
-    if (img.value("type", std::string()) == "system")
-      src.system_image = img.value("name", std::string());
-    else
-      src.snapshot = img.value("id", int64_t{0});
-    uint64_t bytes = w.server.value("primary_disk_size", int64_t{40}) * kGiB;
-    machines_.create_disk(id, src, bytes, done_for(w.action_id));
+    machines_.create_disk(id, disk_source(w.server), disk_bytes(w.server), done_for(w.action_id));
+  } else if (c == "rebuild_server") {
+    // Off, a new disk from the image, booted again: one queue keeps them in
+    // order. The action fails with the first error.
+    machines_.power_off(id, false, [](const std::string&, uint64_t) {});
+    auto disk_error = std::make_shared<std::string>();
+    machines_.create_disk(id, disk_source(w.server), disk_bytes(w.server),
+                          [disk_error](const std::string& e, uint64_t) { *disk_error = e; });
+    Machines::Done done = done_for(w.action_id);
+    machines_.boot(boot_spec(w), [disk_error, done](const std::string& e, uint64_t v) {
+      done(disk_error->empty() ? e : *disk_error, v);
+    });
   } else if (c == "start_server") {
     // poweron of a server that runs already changes nothing.
     if (status == "running" && w.action_id != 0) {

@@ -285,6 +285,12 @@ if [ "$SANDBOXES" = 1 ]; then
   check "server s4 from the snapshot" grep -q "Server [0-9]* created" <<<"$OUT"
   OUT=$(hssh s4 'cat /root/kiln-data')
   check "s4 holds what rescue wrote on s1" grep -q "^from-rescue$" <<<"$OUT"
+  # OpenTofu's way to a new image: rebuild. The disk is debian-12's again,
+  # the server answers with the key it was created with.
+  OUT=$(hcloud server rebuild s4 --image debian-12 2>&1)
+  check "server rebuild s4 --image debian-12" grep -qi "rebuilt" <<<"$OUT"
+  OUT=$(hssh s4 'test -e /root/kiln-data && echo still-there || echo fresh-disk; cat /etc/debian_version')
+  check "after rebuild s4's disk is debian-12's, answering SSH" grep -q "^fresh-disk$" <<<"$OUT"
   hcloud server delete s4 >/dev/null 2>&1
 fi
 
