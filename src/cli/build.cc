@@ -71,6 +71,7 @@ struct LocalCloud {
   ~LocalCloud() {
     if (pid > 0) {
       ::kill(pid, SIGTERM);
+      ::kill(pid, SIGCONT);  // were it stopped, SIGTERM would wait
       int st;
       ::waitpid(pid, &st, 0);
     }
@@ -91,6 +92,9 @@ struct LocalCloud {
       // build, which cancels and cleans up against this cloud before
       // stopping it, rather than to both at once.
       ::setpgid(0, 0);
+      // A background group's write to the terminal (its stderr) would stop
+      // it under `stty tostop`; ignored, the write goes through.
+      ::signal(SIGTTOU, SIG_IGN);
       ::dup2(fds[1], 1);
       ::execv("/proc/self/exe", const_cast<char* const*>(argv));
       ::_exit(127);
@@ -232,15 +236,19 @@ int cmd_build(const Args& raw_args) {
   int code;
   {
     // Once the builds have ended a signal has nothing left to cancel: the
-    // watch restores "ignored" rather than the default, so a late Ctrl-C
-    // cannot kill kiln while it finishes its journal and exits. Set here,
-    // after kiln local (build -local) was started, which must not inherit it.
-    ::signal(SIGINT, SIG_IGN);
-    ::signal(SIGTERM, SIG_IGN);
-    engine::SignalWatch sig([&runner](int, int signo) { runner.interrupt(signo); });
+    // watch leaves SIGINT/SIGTERM ignored rather than at the default, so a
+    // late Ctrl-C cannot kill kiln while it finishes its journal and exits.
+    engine::SignalWatch sig([&runner](int, int signo) { runner.interrupt(signo); },
+                            /*ignore_after=*/true);
     code = runner.run();
   }
   if (journal) journal->finish();
+  // With -local, stopping kiln local may take a while (its sandboxes): a
+  // Ctrl-C then ends kiln, and kiln local stops by PR_SET_PDEATHSIG.
+  if (local.pid > 0) {
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+  }
   return code;
 }
 

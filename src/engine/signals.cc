@@ -26,7 +26,8 @@ const char* signal_text(int signo) {
   return signo == SIGTERM ? "terminated" : "interrupt";
 }
 
-SignalWatch::SignalWatch(std::function<void(int, int)> cb) : cb_(std::move(cb)) {
+SignalWatch::SignalWatch(std::function<void(int, int)> cb, bool ignore_after)
+    : cb_(std::move(cb)), ignore_after_(ignore_after) {
   if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) g_pipe[0] = g_pipe[1] = -1;
   if (::pipe2(stop_, O_CLOEXEC) != 0) stop_[0] = stop_[1] = -1;
   struct sigaction sa {};
@@ -50,8 +51,15 @@ SignalWatch::SignalWatch(std::function<void(int, int)> cb) : cb_(std::move(cb)) 
 }
 
 SignalWatch::~SignalWatch() {
-  ::sigaction(SIGINT, &old_int_, nullptr);
-  ::sigaction(SIGTERM, &old_term_, nullptr);
+  if (ignore_after_) {
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGINT, &ign, nullptr);
+    ::sigaction(SIGTERM, &ign, nullptr);
+  } else {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
   if (stop_[1] >= 0) {
     char c = 0;
     (void)!::write(stop_[1], &c, 1);

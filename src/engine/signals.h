@@ -15,14 +15,18 @@ namespace kiln::engine {
 class SignalWatch {
  public:
   // on_signal(count, signo): count is 1 for the first signal, 2 for the
-  // second, ... Installs the handlers; the destructor restores the old ones.
-  explicit SignalWatch(std::function<void(int count, int signo)> on_signal);
+  // second, ... Installs the handlers; the destructor restores the old ones,
+  // or with ignore_after leaves both signals ignored (a build that has ended
+  // has nothing left to cancel; no window where the default would kill).
+  explicit SignalWatch(std::function<void(int count, int signo)> on_signal,
+                       bool ignore_after = false);
   ~SignalWatch();
   SignalWatch(const SignalWatch&) = delete;
   SignalWatch& operator=(const SignalWatch&) = delete;
 
  private:
   std::function<void(int, int)> cb_;
+  bool ignore_after_ = false;
   int stop_[2] = {-1, -1};
   struct sigaction old_int_ {
   }, old_term_{};

@@ -31,5 +31,23 @@ TEST(Signals, FirstAndSecondSignalAreCounted) {
   EXPECT_EQ(sa.sa_handler, SIG_DFL);
 }
 
+// kiln build's watch: once the builds have ended, a signal is ignored (a
+// late Ctrl-C must not kill kiln while it finishes its journal).
+TEST(Signals, IgnoreAfterLeavesBothSignalsIgnored) {
+  {
+    SignalWatch w([](int, int) {}, /*ignore_after=*/true);
+  }
+  struct sigaction sa {};
+  for (int sig : {SIGINT, SIGTERM}) {
+    ::sigaction(sig, nullptr, &sa);
+    EXPECT_EQ(sa.sa_handler, SIG_IGN) << sig;
+  }
+  ::kill(::getpid(), SIGINT);  // ignored: this test goes on
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigaction(SIGINT, &dfl, nullptr);
+  ::sigaction(SIGTERM, &dfl, nullptr);
+}
+
 }  // namespace
 }  // namespace kiln::engine

@@ -61,6 +61,13 @@ Error not_found(const std::string& what) {
 Error method_not_allowed() {
   return {405, "method_not_allowed", "method not allowed"};
 }
+// user_data of a create or rebuild: a string of at most 32 KiB.
+std::optional<Error> check_user_data(const json& v) {
+  if (!v.is_string()) return invalid("user_data", "must be a string");
+  if (v.get<std::string>().size() > 32768)
+    return invalid("user_data", "is too long (maximum is 32 KiB)");
+  return std::nullopt;
+}
 // A create's "name": present, a string, not empty.
 std::optional<Error> require_name(const json& body) {
   if (!body.contains("name") || !body["name"].is_string() ||
@@ -949,9 +956,7 @@ struct H {
     }
     json user_data = nullptr;
     if (b.contains("user_data") && !b["user_data"].is_null()) {
-      if (!b["user_data"].is_string()) return invalid("user_data", "must be a string");
-      if (b["user_data"].get<std::string>().size() > 32768)
-        return invalid("user_data", "is too long (maximum is 32 KiB)");
+      if (auto e = check_user_data(b["user_data"])) return *e;
       user_data = b["user_data"];
     }
     Labels labels;
@@ -1205,7 +1210,7 @@ struct H {
       if ((*image)["architecture"] != t->architecture)
         return invalid("image", "image has incompatible architecture");
       if (b.contains("user_data") && !b["user_data"].is_null()) {
-        if (!b["user_data"].is_string()) return invalid("user_data", "must be a string");
+        if (auto e = check_user_data(b["user_data"])) return *e;
         s["_user_data"] = b["user_data"];
       }
       s["_image"] = *image;
@@ -1225,12 +1230,14 @@ struct H {
       for (const char* f : {"delete", "rebuild"})
         if (b.contains(f) && !b[f].is_null() && !b[f].is_boolean())
           return invalid(f, "must be a boolean");
-      bool has_d = b.contains("delete") && b["delete"].is_boolean();
-      bool has_r = b.contains("rebuild") && b["rebuild"].is_boolean();
-      if (has_d && has_r && b["delete"] != b["rebuild"])
+      // Judged on the result: {"delete": true} alone on an unprotected
+      // server would leave the two unequal.
+      json p = s["protection"];
+      for (const char* f : {"delete", "rebuild"})
+        if (b.contains(f) && b[f].is_boolean()) p[f] = b[f];
+      if (p.value("delete", false) != p.value("rebuild", false))
         return invalid("rebuild", "delete and rebuild protection must have the same value");
-      if (has_d) s["protection"]["delete"] = b["delete"];
-      if (has_r) s["protection"]["rebuild"] = b["rebuild"];
+      s["protection"] = p;
       command = "change_protection";
     } else {
       return not_found("action");

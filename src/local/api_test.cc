@@ -370,6 +370,8 @@ TEST_F(Fixture, ServerChangeProtection) {
                 {{"delete", true}, {"rebuild", false}}, 422);
   EXPECT_EQ(e["error"]["code"], "invalid_input");
   call("POST", "/v1/servers/" + sid + "/actions/change_protection", {{"delete", "yes"}}, 422);
+  // One flag alone would leave them unequal.
+  call("POST", "/v1/servers/" + sid + "/actions/change_protection", {{"delete", true}}, 422);
   json a = call("POST", "/v1/servers/" + sid + "/actions/change_protection",
                 {{"delete", true}, {"rebuild", true}}, 201);
   EXPECT_EQ(a["action"]["command"], "change_protection");

@@ -16,11 +16,9 @@ void finish_failed_action(Store& store, json& action, const std::string& finishe
     if (!server) continue;
     json& s = *server;
     // A transition that did not happen falls back to where it started.
-    static const std::map<std::string, std::string> back = {{"initializing", "off"},
-                                                            {"starting", "off"},
-                                                            {"stopping", "running"},
-                                                            {"migrating", "off"},
-                                                            {"deleting", "off"}};
+    static const std::map<std::string, std::string> back = {
+        {"initializing", "off"}, {"starting", "off"},   {"stopping", "running"},
+        {"migrating", "off"},    {"rebuilding", "off"}, {"deleting", "off"}};
     auto it = back.find(s.value("status", std::string()));
     if (it != back.end()) s["status"] = it->second;
     // create_image and delete_server record the status they started from.

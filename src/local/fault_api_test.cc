@@ -106,6 +106,23 @@ TEST_F(FaultApi, FailedDeleteLeavesTheServerAsItWas) {
   call("GET", base, nullptr, 404);
 }
 
+// A rebuild whose action fails leaves the server off (its old disk is gone
+// with the work), not "rebuilding" for good, and unlocked.
+TEST_F(FaultApi, FailedRebuildLeavesTheServerOff) {
+  int64_t sid = running_server("s1");
+  std::string base = "/v1/servers/" + std::to_string(sid);
+  faults(json::array(
+      {{{"match", "POST /v1/servers/*/actions/rebuild"}, {"fail_action", true}, {"count", 1}}}));
+  json a = call("POST", base + "/actions/rebuild", {{"image", "debian-12"}}, 201)["action"];
+  EXPECT_EQ(call("GET", base, nullptr, 200)["server"]["status"], "rebuilding");
+  now += 60;
+  EXPECT_EQ(call("GET", "/v1/actions/" + a["id"].dump(), nullptr, 200)["action"]["status"],
+            "error");
+  json s = call("GET", base, nullptr, 200)["server"];
+  EXPECT_EQ(s["status"], "off");
+  EXPECT_EQ(s["locked"], false);
+}
+
 TEST_F(FaultApi, DropAnswersNothingAndChangesNothing) {
   faults(json::array({{{"match", "POST /v1/ssh_keys"}, {"drop", true}, {"after", 1}}}));
   call("POST", "/v1/ssh_keys", {{"name", "a"}, {"public_key", kKey}}, 201);

@@ -38,15 +38,18 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  // kiln local ignores SIGPIPE and an ignored signal survives exec: the
-  // tools (debootstrap's pipelines) get the default back.
+  // kiln local ignores SIGPIPE and blocks SIGINT/SIGTERM (cli/local.cc
+  // waits for them), and both survive exec: the tools (debootstrap's
+  // pipelines, apt) get the defaults and an empty mask back.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  sigset_t pipe_sig;
+  sigset_t pipe_sig, none;
   sigemptyset(&pipe_sig);
   sigaddset(&pipe_sig, SIGPIPE);
+  sigemptyset(&none);
   posix_spawnattr_setsigdefault(&attr, &pipe_sig);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
   pid_t pid = -1;
   int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), envp.data());

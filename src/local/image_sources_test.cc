@@ -92,6 +92,20 @@ TEST(ImageRun, ToolsGetTheDefaultSigpipeBack) {
   EXPECT_EQ(r.output, "y\n");
 }
 
+// kiln local blocks SIGINT and SIGTERM in all its threads (its main thread
+// waits for them); a tool must not start with them blocked, or a Ctrl-C
+// would wait for a whole image build.
+TEST(ImageRun, ToolsStartWithNoSignalBlocked) {
+  sigset_t stop, old;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, &old);
+  RunResult r = run({"grep", "^SigBlk:", "/proc/self/status"});
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  EXPECT_EQ(r.output, "SigBlk:\t0000000000000000\n");
+}
+
 TEST(ImageRescue, HelpersAreValidShell) {
   for (const auto& text : {vfat_mount_helper(), iso9660_mount_helper()}) {
     std::filesystem::path p = std::filesystem::temp_directory_path() / "kiln-helper-syntax.sh";
