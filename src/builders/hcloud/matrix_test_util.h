@@ -43,28 +43,22 @@ inline bool contains(const std::string& s, const std::string& what) {
 }
 
 // The environment of the matrices; every resource it makes is gone with it.
+// The API runs in this process (InProcessCloud, start()) or as a `kiln local`
+// process with sandboxes (start_sandboxes()).
 class MatrixCloud {
  public:
   static constexpr const char* kToken = "matrix-test-token-3c4d5e6f7a8b9c0d";
 
   // Empty string on success, or why the cloud could not start.
   std::string start(double time_scale) {
-    std::string err;
-    store_ = local::Store::open(dir_.path + "/cloud", &err);
-    if (!store_) return err;
     local::ApiOptions o;
     o.token = kToken;
     o.time_scale = time_scale;
-    api_ = std::make_unique<local::Api>(*store_, o);
-    http_ = std::make_unique<local::HttpServer>(*api_);
-    int port = http_->bind("127.0.0.1", 0, &err);
-    if (port <= 0) return err;
-    endpoint_ = "http://127.0.0.1:" + std::to_string(port) + "/v1";
-    serve_ = std::thread([this] { http_->run(); });
-    hcloud::ClientOptions co;
-    co.endpoint = endpoint_;
-    co.token = kToken;
-    client_ = std::make_unique<hcloud::Client>(co);
+    in_process_ = std::make_unique<InProcessCloud>();
+    std::string err = in_process_->start(dir_.path + "/cloud", o);
+    if (!err.empty()) return err;
+    endpoint_ = in_process_->endpoint();
+    client_ = &in_process_->client();
     err = ssh::testing::ensure_openssh();
     if (!err.empty()) return err;
     sshd_ = ssh::testing::Sshd::start({}, &err);
@@ -110,7 +104,8 @@ class MatrixCloud {
     hcloud::ClientOptions co;
     co.endpoint = endpoint_;
     co.token = kToken;
-    client_ = std::make_unique<hcloud::Client>(co);
+    own_client_ = std::make_unique<hcloud::Client>(co);
+    client_ = own_client_.get();
     state_ = dir_.path + "/kiln-state";
     return "";
   }
@@ -124,9 +119,9 @@ class MatrixCloud {
   }
   ~MatrixCloud() {
     if (local_pid_ > 0) stop_sandboxes();
-    client_.reset();
-    if (http_) http_->stop();
-    if (serve_.joinable()) serve_.join();
+    client_ = nullptr;
+    own_client_.reset();
+    in_process_.reset();
     fwd_.reset();
     sshd_.reset();
   }
@@ -309,19 +304,17 @@ class MatrixCloud {
     return left;
   }
 
-  local::Api& api() { return *api_; }
+  local::Api& api() { return in_process_->api(); }  // the in-process cloud's
   hcloud::Client& client() { return *client_; }
   const std::string& endpoint() const { return endpoint_; }
   const std::string& dir() const { return dir_.path; }
 
  private:
   engine::testing::TempDir dir_;
-  std::unique_ptr<local::Store> store_;
-  std::unique_ptr<local::Api> api_;
-  std::unique_ptr<local::HttpServer> http_;
-  std::thread serve_;
+  std::unique_ptr<InProcessCloud> in_process_;  // start(): the API in this process
+  std::unique_ptr<hcloud::Client> own_client_;  // start_sandboxes(): a client of kiln local
+  hcloud::Client* client_ = nullptr;            // one of the two
   std::string endpoint_, state_;
-  std::unique_ptr<hcloud::Client> client_;
   std::unique_ptr<ssh::testing::Sshd> sshd_;
   std::unique_ptr<TcpForwarder> fwd_;
   bool sandboxes_ = false;
