@@ -61,6 +61,11 @@ Error not_found(const std::string& what) {
 Error method_not_allowed() {
   return {405, "method_not_allowed", "method not allowed"};
 }
+// A root password as the API gives one (create, rescue, rebuild): 20
+// characters without look-alikes.
+std::string new_root_password() {
+  return random_string(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+}
 // user_data of a create or rebuild: a string of at most 32 KiB.
 std::optional<Error> check_user_data(const json& v) {
   if (!v.is_string()) return invalid("user_data", "must be a string");
@@ -914,6 +919,18 @@ struct H {
   }
 
   // -- servers --
+  // The "image" of a create or rebuild: given, found, available and of the
+  // server type's architecture.
+  std::optional<Error> server_image(const json& b, const std::string& arch, json* out) {
+    if (!b.contains("image") || b["image"].is_null()) return invalid("image", "is required");
+    auto image = resolve_image(b["image"], arch);
+    if (!image || (*image)["status"] != "available") return invalid("image", "image not found");
+    if ((*image)["architecture"] != arch)
+      return invalid("image", "image has incompatible architecture");
+    *out = std::move(*image);
+    return std::nullopt;
+  }
+
   Result create_server() {
     auto& b = c.body;
     if (!b.contains("name") || !b["name"].is_string()) return invalid("name", "is required");
@@ -923,11 +940,8 @@ struct H {
       return invalid("server_type", "is required");
     const ServerTypeInfo* type = resolve_type(b["server_type"]);
     if (!type) return invalid("server_type", "server type not found");
-    if (!b.contains("image") || b["image"].is_null()) return invalid("image", "is required");
-    auto image = resolve_image(b["image"], type->architecture);
-    if (!image || (*image)["status"] != "available") return invalid("image", "image not found");
-    if ((*image)["architecture"] != type->architecture)
-      return invalid("image", "image has incompatible architecture");
+    json image;
+    if (auto e = server_image(b, type->architecture, &image)) return *e;
     const LocationInfo* loc = nullptr;
     if (b.contains("location") && !b["location"].is_null()) {
       loc = resolve_location(b["location"]);
@@ -1017,7 +1031,7 @@ struct H {
               {"primary_disk_size", type->disk},
               {"server_type", type->id},
               {"location", loc->id},
-              {"_image", *image},
+              {"_image", image},
               {"_user_data", user_data},
               {"_ssh_keys", keys},
               {"_networks", nets},
@@ -1065,9 +1079,7 @@ struct H {
       next.push_back(action_view(a, c.now));
     }
     json root_password = nullptr;
-    if (keys.empty())
-      root_password =
-          random_string(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+    if (keys.empty()) root_password = new_root_password();
     if (!root_password.is_null()) s["_root_password"] = root_password;
     st.put("server", id, s);
     return ok({{"server", server_view(s)},
@@ -1123,8 +1135,7 @@ struct H {
             return invalid("ssh_keys", "ssh key " + r.dump() + " not found");
       }
       command = "enable_rescue";
-      extra["root_password"] =
-          random_string(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+      extra["root_password"] = new_root_password();
       // For the boot into rescue (kept in the private state, never shown).
       json rkeys = json::array();
       if (b.contains("ssh_keys") && b["ssh_keys"].is_array())
@@ -1203,21 +1214,17 @@ struct H {
       // again with the keys it was created with.
       if (s["protection"].value("rebuild", false))
         return Error{423, "protected", "server rebuild is protected"};
-      if (!b.contains("image") || b["image"].is_null()) return invalid("image", "is required");
-      const ServerTypeInfo* t = find_server_type(s["server_type"]);
-      auto image = resolve_image(b["image"], t->architecture);
-      if (!image || (*image)["status"] != "available") return invalid("image", "image not found");
-      if ((*image)["architecture"] != t->architecture)
-        return invalid("image", "image has incompatible architecture");
+      json image;
+      if (auto e = server_image(b, find_server_type(s["server_type"])->architecture, &image))
+        return *e;
       if (b.contains("user_data") && !b["user_data"].is_null()) {
         if (auto e = check_user_data(b["user_data"])) return *e;
         s["_user_data"] = b["user_data"];
       }
-      s["_image"] = *image;
+      s["_image"] = image;
       json root_password = nullptr;
       if (s.value("_ssh_keys", json::array()).empty()) {
-        root_password =
-            random_string(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+        root_password = new_root_password();
         s["_root_password"] = root_password;
       }
       extra["root_password"] = root_password;
@@ -1227,14 +1234,14 @@ struct H {
       // OpenTofu's delete_protection / rebuild_protection. The flags show at
       // once (as for images); the action is the record. "Both flags
       // currently must have the same value" (the reference).
-      for (const char* f : {"delete", "rebuild"})
-        if (b.contains(f) && !b[f].is_null() && !b[f].is_boolean())
-          return invalid(f, "must be a boolean");
       // Judged on the result: {"delete": true} alone on an unprotected
       // server would leave the two unequal.
       json p = s["protection"];
-      for (const char* f : {"delete", "rebuild"})
-        if (b.contains(f) && b[f].is_boolean()) p[f] = b[f];
+      for (const char* f : {"delete", "rebuild"}) {
+        if (!b.contains(f) || b[f].is_null()) continue;
+        if (!b[f].is_boolean()) return invalid(f, "must be a boolean");
+        p[f] = b[f];
+      }
       if (p.value("delete", false) != p.value("rebuild", false))
         return invalid("rebuild", "delete and rebuild protection must have the same value");
       s["protection"] = p;
@@ -1273,16 +1280,10 @@ struct H {
     if (m == "GET") return ok({{"server", server_view(*s)}});
     if (m == "PUT") {
       auto& b = c.body;
-      if (b.contains("name") && !b["name"].is_null()) {
-        if (!b["name"].is_string() || !valid_hostname(b["name"]))
-          return invalid("name", "must be a valid hostname (RFC 1123)");
-        if (auto e = name_taken("server", b["name"], *id)) return *e;
-        (*s)["name"] = b["name"];
-      }
-      Labels labels;
-      if (auto e = parse_labels(b, &labels)) return *e;
-      if (b.contains("labels") && !b["labels"].is_null()) (*s)["labels"] = labels;
-      st.put("server", *id, *s);
+      if (b.contains("name") && !b["name"].is_null() &&
+          (!b["name"].is_string() || !valid_hostname(b["name"])))
+        return invalid("name", "must be a valid hostname (RFC 1123)");
+      if (auto e = update_name_and_labels("server", *id, b, &*s)) return *e;
       return ok({{"server", server_view(*s)}});
     }
     if (m == "DELETE") {
