@@ -71,7 +71,6 @@ struct LocalCloud {
   ~LocalCloud() {
     if (pid > 0) {
       ::kill(pid, SIGTERM);
-      ::kill(pid, SIGCONT);  // were it stopped, SIGTERM would wait
       int st;
       ::waitpid(pid, &st, 0);
     }
@@ -243,12 +242,6 @@ int cmd_build(const Args& raw_args) {
     code = runner.run();
   }
   if (journal) journal->finish();
-  // With -local, stopping kiln local may take a while (its sandboxes): a
-  // Ctrl-C then ends kiln, and kiln local stops by PR_SET_PDEATHSIG.
-  if (local.pid > 0) {
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-  }
   return code;
 }
 

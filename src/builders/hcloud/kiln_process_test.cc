@@ -5,16 +5,20 @@
 // port where nothing listens, so they are still running when signalled.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -53,26 +57,18 @@ class KilnProcess : public ::testing::Test {
            "build { sources = [\"source.hcloud.wait\"] }\n";
   }
 
-  // Starts kiln with args; output to <dir>/<name>.out, or standard output
-  // to a pipe nobody reads any more when stdout_closed.
+  // Starts kiln with args; output to <dir>/<name>.out. `adjust` may change
+  // how (standard output, process group, terminal).
   pid_t spawn(const std::vector<std::string>& args, const std::string& name,
-              bool stdout_closed = false, bool own_group = false) {
+              const std::function<void(testing::SpawnSpec&)>& adjust = {}) {
     testing::SpawnSpec spec;
     spec.argv = {KILN_BINARY};
     spec.argv.insert(spec.argv.end(), args.begin(), args.end());
     spec.set_env = {"KILN_STATE_DIR=" + state_, std::string("HCLOUD_TOKEN=") + kToken};
     spec.unset_env = {"PACKER_LOG"};
     spec.output = dir_.path + "/" + name + ".out";
-    spec.own_group = own_group;
-    int gone[2] = {-1, -1};
-    if (stdout_closed) {
-      if (::pipe2(gone, O_CLOEXEC) != 0) return -1;
-      ::close(gone[0]);  // the reader is gone before kiln writes a line
-      spec.stdout_fd = gone[1];
-    }
-    pid_t pid = testing::spawn_process(spec);
-    if (stdout_closed) ::close(gone[1]);
-    return pid;
+    if (adjust) adjust(spec);
+    return testing::spawn_process(spec);
   }
   int wait_exit(pid_t pid) {
     int st = 0;
@@ -108,10 +104,11 @@ class KilnProcess : public ::testing::Test {
 
   // `kiln build -local` of `provisioner` (needs root: the servers are
   // sandboxes answering SSH), in a process group of its own as a terminal's
-  // job is; `during` is called with the pid while it runs. Its own local
+  // job is, or in a session on `terminal` (a pty slave; the output goes
+  // there); `during` is called with the pid while it runs. Its own local
   // cloud state (HOME), the machine's image cache. The exit code.
   int build_local(const std::string& provisioner, const std::string& name,
-                  const std::function<void(pid_t)>& during = {}) {
+                  const std::function<void(pid_t)>& during = {}, const std::string& terminal = "") {
     std::ofstream(dir_.path + "/" + name + ".pkr.hcl")
         << "source \"hcloud\" \"demo\" {\n  location = \"nbg1\"\n  server_type = \"cx23\"\n"
            "  image = \"debian-12\"\n  ssh_username = \"root\"\n  rescue = \"linux64\"\n"
@@ -126,7 +123,10 @@ class KilnProcess : public ::testing::Test {
     std::string saved_home = home ? home : "";
     ::setenv("HOME", (dir_.path + "/home").c_str(), 1);
     pid_t pid = spawn({"build", "-local", "-color=false", dir_.path + "/" + name + ".pkr.hcl"},
-                      name, false, true);
+                      name, [&](testing::SpawnSpec& spec) {
+                        spec.own_group = true;
+                        spec.terminal = terminal;
+                      });
     ::setenv("HOME", saved_home.c_str(), 1);
     if (during) during(pid);
     return wait_exit(pid);
@@ -191,7 +191,12 @@ TEST_F(KilnProcess, SigintCancelsAndCleansUp) {
 // the closed pipe fails with EPIPE instead of killing it by SIGPIPE, which
 // would leave its server billed.
 TEST_F(KilnProcess, AClosedStdoutNeitherKillsTheBuildNorLeaksItsServer) {
-  pid_t pid = spawn({"build", "-color=false", dir_.path + "/t.pkr.hcl"}, "closed", true);
+  int gone[2];
+  ASSERT_EQ(::pipe2(gone, O_CLOEXEC), 0);
+  ::close(gone[0]);  // the reader is gone before kiln writes a line
+  pid_t pid = spawn({"build", "-color=false", dir_.path + "/t.pkr.hcl"}, "closed",
+                    [&](testing::SpawnSpec& spec) { spec.stdout_fd = gone[1]; });
+  ::close(gone[1]);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (servers() == 0 && std::chrono::steady_clock::now() < deadline) {
     int st = 0;
@@ -258,6 +263,67 @@ TEST_F(KilnProcess, CtrlCOnBuildLocalCleansUpBeforeTheCloudStops) {
   // Its journal was finished: nothing was left to record.
   EXPECT_EQ(journal_text(), "");
   EXPECT_NE(out.find("kiln local: SIGTERM, stopping"), std::string::npos) << out;
+}
+
+// On a terminal with `stty tostop`, a background process group that writes
+// to the terminal is stopped (SIGTTOU). kiln local runs in a group of its
+// own and logs to the terminal (stderr): it must keep running, or the build
+// would wait on a stopped cloud.
+TEST_F(KilnProcess, BuildLocalOnATerminalWithTostopIsNotStopped) {
+  KILN_REQUIRE_SANDBOXES();
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(::grantpt(master), 0);
+  ASSERT_EQ(::unlockpt(master), 0);
+  char slave[128] = "";
+  ASSERT_EQ(::ptsname_r(master, slave, sizeof slave), 0);
+  // Held open by the test while the build runs: a master whose slave is
+  // open nowhere reads as hung up.
+  int held = ::open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  termios t{};
+  ASSERT_EQ(::tcgetattr(held, &t), 0);
+  t.c_lflag |= TOSTOP;
+  ASSERT_EQ(::tcsetattr(held, TCSANOW, &t), 0);
+  // What the terminal shows, read as it comes (a full pty would block).
+  std::mutex mu;
+  std::string shown;
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    char buf[4096];
+    while (!stop) {
+      pollfd p{master, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) return;  // hung up: every slave closed
+      std::lock_guard<std::mutex> l(mu);
+      shown.append(buf, static_cast<size_t>(n));
+    }
+  });
+  // A stopped cloud would hang the build: end it after a generous while.
+  int code = build_local(
+      "  provisioner \"shell\" { inline = [\"echo on-the-server\"] }\n", "tty",
+      [&](pid_t pid) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+        siginfo_t info{};
+        while (std::chrono::steady_clock::now() < deadline) {
+          info.si_pid = 0;
+          if (::waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid)
+            return;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ::kill(-pid, SIGKILL);
+      },
+      slave);
+  ::close(held);  // the reader reads what is left, then sees the hang-up
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  stop = true;  // or stops, should a stopped kiln local still hold the terminal
+  reader.join();
+  ::close(master);
+  std::lock_guard<std::mutex> l(mu);
+  EXPECT_EQ(code, 0) << shown;
+  EXPECT_NE(shown.find("hcloud.demo: on-the-server"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("kiln local: server"), std::string::npos) << shown;  // it did write
 }
 
 }  // namespace

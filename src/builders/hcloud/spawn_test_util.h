@@ -25,6 +25,9 @@ struct SpawnSpec {
   std::string output;                  // stdout and stderr go to this file (truncated)
   int stdout_fd = -1;                  // when >= 0, stdout goes here instead
   bool own_group = false;              // a process group of its own
+  // A pseudo-terminal's slave: a new session whose controlling terminal it
+  // is (a terminal's foreground job); stdout and stderr go to it.
+  std::string terminal;
 };
 
 // The child's pid, or -1. Standard input is /dev/null. SIGPIPE has its
@@ -54,8 +57,14 @@ inline pid_t spawn_process(const SpawnSpec& s) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, s.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&fa, s.stdout_fd >= 0 ? s.stdout_fd : 2, 1);
+  if (!s.terminal.empty()) {
+    // After the setsid, the session's first terminal opened becomes its own.
+    posix_spawn_file_actions_addopen(&fa, 2, s.terminal.c_str(), O_RDWR, 0);
+    posix_spawn_file_actions_adddup2(&fa, 2, 1);
+  } else {
+    posix_spawn_file_actions_addopen(&fa, 2, s.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&fa, s.stdout_fd >= 0 ? s.stdout_fd : 2, 1);
+  }
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, pipe_sig;
@@ -65,7 +74,9 @@ inline pid_t spawn_process(const SpawnSpec& s) {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &pipe_sig);
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  if (s.own_group) {
+  if (!s.terminal.empty()) {
+    flags |= POSIX_SPAWN_SETSID;  // its own process group too
+  } else if (s.own_group) {
     flags |= POSIX_SPAWN_SETPGROUP;
     posix_spawnattr_setpgroup(&attr, 0);
   }
